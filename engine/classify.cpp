@@ -26,7 +26,10 @@ std::vector<Trace::Node>* trace_slot(Trace* trace, std::size_t index, const Prog
   if (trace->conditions.size() <= index) trace->conditions.resize(index + 1);
   auto& slot = trace->conditions[index];
   slot.assign(p.nodes.size(), Trace::Node{});
-  for (std::size_t i = 0; i < p.nodes.size(); ++i) slot[i].ast = p.nodes[i].source;
+  for (std::size_t i = 0; i < p.nodes.size(); ++i) {
+    slot[i].ast = p.nodes[i].source;
+    for (std::uint32_t k = 0; k < p.nodes[i].count; ++k) slot[p.children[p.nodes[i].first + k]].parent = static_cast<int>(i);
+  }
   return &slot;
 }
 

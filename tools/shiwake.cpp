@@ -16,6 +16,7 @@ struct Command {
 
 const Command kCommands[] = {
     {"classify", shiwake::tools::run_classify, "classify notices (JSONL, .txt, folders, stdin) with a rule pack"},
+    {"test", shiwake::tools::run_test, "run every rule's tests: examples and their variants"},
     {"import", shiwake::tools::run_import, "split blog pages into notices (JSONL)"},
 };
 
