@@ -167,3 +167,21 @@ TEST_CASE("corpus: re-importing corpus/pages gives corpus/notices.jsonl byte for
   CHECK(result.notices.size() == 54);
   CHECK(produced == committed.str());
 }
+
+TEST_CASE("corpus: notices.jsonl reads back through NoticeReader without errors") {
+  NoticeReader reader({std::string(SHIWAKE_SOURCE_DIR) + "/corpus/notices.jsonl"});
+  std::size_t notices = 0, errors = 0, merged = 0;
+  while (auto item = reader.next()) {
+    if (auto* n = std::get_if<Notice>(&*item)) {
+      ++notices;
+      CHECK(n->id == derived_id(n->title));
+      CHECK(n->source_line > 0);
+      merged += !n->also_in.empty();
+    } else {
+      ++errors;
+    }
+  }
+  CHECK(notices == 54);
+  CHECK(errors == 0);
+  CHECK(merged == 8);  // page 002 reposts eight notices of page 001
+}
