@@ -8,5 +8,6 @@ namespace shiwake::tools {
 int run_classify(int argc, char** argv);
 int run_import(int argc, char** argv);
 int run_test(int argc, char** argv);
+int run_eval(int argc, char** argv);
 
 }  // namespace shiwake::tools

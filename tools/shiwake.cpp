@@ -17,6 +17,7 @@ struct Command {
 const Command kCommands[] = {
     {"classify", shiwake::tools::run_classify, "classify notices (JSONL, .txt, folders, stdin) with a rule pack"},
     {"test", shiwake::tools::run_test, "run every rule's tests: examples and their variants"},
+    {"eval", shiwake::tools::run_eval, "score results against gold labels; --baseline fails on any drop"},
     {"import", shiwake::tools::run_import, "split blog pages into notices (JSONL)"},
 };
 
