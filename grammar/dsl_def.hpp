@@ -314,6 +314,17 @@ struct near_class : annotate_node {};
 struct before_class : annotate_node {};
 struct scope_class : annotate_node {};
 struct fact_class : annotate_node {};
+// Rules whose definitions build their node in semantic actions. X3 hands such a rule's
+// on_success an unused attribute, so each is wrapped in an annotated rule of the same name
+// without the _body.
+struct or_body_class;
+struct and_body_class;
+struct unary_body_class;
+struct term_body_class;
+struct bool_lit_body_class;
+struct rule_ref_body_class;
+struct quantifier_body_class;
+struct fact_body_class;
 
 expression_type const expression = "expression";
 x3::rule<or_expr_class, ast::Expr> const or_expr = "an expression";
@@ -334,6 +345,14 @@ x3::rule<near_class, ast::Near> const near = "near(...)";
 x3::rule<before_class, ast::Before> const before = "A before B within N";
 x3::rule<scope_class, ast::Scope> const scope = "sentence(...) or paragraph(...)";
 x3::rule<fact_class, ast::FactTest> const fact = "a fact";
+x3::rule<or_body_class, ast::Expr> const or_body = "an expression";
+x3::rule<and_body_class, ast::Expr> const and_body = "an expression";
+x3::rule<unary_body_class, ast::Expr> const unary_body = "an expression";
+x3::rule<term_body_class, ast::Term> const term_body = "a term (\"...\", /.../ or $list)";
+x3::rule<bool_lit_body_class, ast::BoolLit> const bool_lit_body = "true or false";
+x3::rule<rule_ref_body_class, ast::RuleRef> const rule_ref_body = "@rule-id";
+x3::rule<quantifier_body_class, ast::Quantifier> const quantifier_body = "any(...), all(...) or N of (...)";
+x3::rule<fact_body_class, ast::FactTest> const fact_body = "a fact";
 
 // What `>` names when the next token is wrong.
 auto const a_term = named<ast::Term>("a term (\"...\", /.../ or $list)", term);
@@ -405,12 +424,15 @@ inline auto const make_fact = [](auto& ctx) {
 auto const expression_def = x3::eps > operand > named("'and', 'or' or end of expression", x3::eoi);
 
 auto const or_chain_def = and_expr >> *(kw("or") > named<ast::Expr>("an expression after 'or'", and_expr));
-auto const or_expr_def = or_chain[collapse<ast::Or>];
+auto const or_expr_def = or_body;
+auto const or_body_def = or_chain[collapse<ast::Or>];
 
 auto const and_chain_def = unary >> *(kw("and") > named<ast::Expr>("an expression after 'and'", unary));
-auto const and_expr_def = and_chain[collapse<ast::And>];
+auto const and_expr_def = and_body;
+auto const and_body_def = and_chain[collapse<ast::And>];
 
-auto const unary_def =
+auto const unary_def = unary_body;
+auto const unary_body_def =
     nesting[(kw("not") > named<ast::Expr>("an expression after 'not'", unary))[make_not] |
             primary[assign]];
 
@@ -423,19 +445,23 @@ auto const term_core_def = quoted[term_kind(ast::TermKind::literal)] |
                            regex[term_kind(ast::TermKind::regex)] |
                            lexeme['$' > named<std::string>("a list name after '$'", name)]
                                  [term_kind(ast::TermKind::list)];
-auto const term_def =
+auto const term_def = term_body;
+auto const term_body_def =
     (lexeme[field_name >> ':'] >
      named<ast::Term>("a term (\"...\", /.../ or $list) after the field", term_core))[with_field] |
     term_core[assign];
 
-auto const bool_lit_def = lexeme[boolean >> !ident_char][make_bool];
+auto const bool_lit_def = bool_lit_body;
+auto const bool_lit_body_def = lexeme[boolean >> !ident_char][make_bool];
 
-auto const rule_ref_def = lexeme['@' > named<std::string>("a rule id after '@'", rule_id)][make_rule_ref];
+auto const rule_ref_def = rule_ref_body;
+auto const rule_ref_body_def = lexeme['@' > named<std::string>("a rule id after '@'", rule_id)][make_rule_ref];
 
 auto const call_def = lexeme[call_name >> !ident_char] > open_paren >
                       named<std::string>("a name", name) > close_paren;
 
-auto const quantifier_def =
+auto const quantifier_def = quantifier_body;
+auto const quantifier_body_def =
     (lexeme[quantifier_name >> !ident_char] > open_paren > operands > comma_or_close)
         [make_quantifier] |
     (x3::uint_ > named("'of' after the number", kw("of")) > open_paren > operands >
@@ -443,8 +469,8 @@ auto const quantifier_def =
 
 auto const count_def = kw("count") > open_paren > a_term > close_paren > a_comparison > a_count;
 
-auto const near_def = kw("near") > open_paren > a_term > comma > a_term > comma > a_distance >
-                      close_paren;
+auto const near_def = kw("near") > open_paren > a_term > comma > a_term >
+                      named("',' and a distance", lit(',')) > a_distance > close_paren;
 
 auto const before_def = term >> kw("before") > a_term >
                         named("'within' and a distance", kw("within")) > a_distance;
@@ -453,10 +479,14 @@ auto const scope_def = lexeme[unit_name >> !ident_char] > open_paren > operand >
 
 auto const comparison = x3::rule<struct comparison_class, detail::Comparison>{"comparison"} =
     cmp_op > a_value;
-auto const fact_def = (!reserved >> name >> -comparison)[make_fact];
+// `leak = possible` is a likely slip; name the fix instead of calling `=` garbage.
+auto const fact_def = fact_body;
+auto const fact_body_def = (!reserved >> name >> -comparison)[make_fact] >
+                      named("'==' (a single '=' does not compare)", !lit('='));
 
-BOOST_SPIRIT_DEFINE(expression, or_expr, and_expr, or_chain, and_chain, unary, primary, group,
-                    term, term_core, bool_lit, rule_ref, call, quantifier, count, near, before,
-                    scope, fact, date, number, value);
+BOOST_SPIRIT_DEFINE(expression, or_expr, or_body, and_expr, and_body, or_chain, and_chain, unary,
+                    unary_body, primary, group, term, term_body, term_core, bool_lit,
+                    bool_lit_body, rule_ref, rule_ref_body, call, quantifier, quantifier_body,
+                    count, near, before, scope, fact, fact_body, date, number, value);
 
 }  // namespace shiwake::grammar::parser
