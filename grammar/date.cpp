@@ -41,6 +41,9 @@ std::size_t char_length(unsigned char b) { return b < 0x80 ? 1 : b < 0xE0 ? 2 : 
 // letter standing alone before a digit. Keeps the scan linear.
 bool candidate(std::string_view s, std::size_t i) {
   const char c = s[i];
+  // Era names start with 令 平 昭 大 明 (lead bytes E4 to E6): skip every other character fast.
+  const auto b = static_cast<unsigned char>(c);
+  if (b >= 0x80 && (b < 0xE4 || b > 0xE6)) return false;
   const bool after_word = i > 0 && (is_alnum(s[i - 1]) || s[i - 1] == '/' || s[i - 1] == '-');
   if (is_digit(c)) return !after_word;
   if ((c == 'r' || c == 'h' || c == 's') && i + 1 < s.size() && is_digit(s[i + 1])) return !after_word;

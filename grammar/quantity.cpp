@@ -50,13 +50,31 @@ bool inside_numeral(std::string_view s, std::size_t i) {
   return prev == "兆";
 }
 
+// A cheap first filter on the first character: a digit, or a kanji or kana that starts
+// a numeral or a qualifier. Most characters of a notice fail it at once.
+bool may_start(std::string_view s, std::size_t i) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  if (b < 0x80) return is_digit(char(b));
+  if ((b != 0xE3 && !(b >= 0xE4 && b <= 0xE9)) || i + 2 >= s.size()) return false;
+  const char32_t c = (char32_t(b & 0x0F) << 12) | (char32_t(s[i + 1] & 0x3F) << 6) | char32_t(s[i + 2] & 0x3F);
+  switch (c) {
+    case U'〇': case U'零': case U'一': case U'二': case U'三': case U'四': case U'五': case U'六': case U'七':
+    case U'八': case U'九': case U'十': case U'百': case U'千': case U'約': case U'お': case U'最': case U'合':
+    case U'計': case U'総': case U'延': case U'う':
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 std::vector<Quantity> find_quantities(std::string_view text) {
   std::vector<Quantity> found;
   std::size_t i = 0;
   while (i < text.size()) {
-    const bool candidate = starts_with_any(text, i, kPrefixes) || (numeral_start(text, i) && !inside_numeral(text, i));
+    const bool candidate = may_start(text, i) && (starts_with_any(text, i, kPrefixes) ||
+                                                  (numeral_start(text, i) && !inside_numeral(text, i)));
     if (candidate) {
       Quantity q;
       auto first = text.begin() + std::ptrdiff_t(i);
