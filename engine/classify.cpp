@@ -1,0 +1,138 @@
+// Classifies one notice: scan, lexicon (data types, leak, outage), text facts (counts and
+// dates), rules in dependency order, damage and reportability, then the severity policy.
+// Entry point: Classifier::classify. Tests: tests/test_classify.cpp.
+#include "engine/compiled.hpp"
+#include "engine/facts.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace shiwake::engine {
+
+std::string to_iso(const grammar::ast::Date& d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
+  return buf;
+}
+
+namespace {
+
+using detail::EvalState;
+using detail::Hit;
+using detail::Program;
+
+std::vector<Trace::Node>* trace_slot(Trace* trace, std::size_t index, const Program& p) {
+  if (!trace) return nullptr;
+  if (trace->conditions.size() <= index) trace->conditions.resize(index + 1);
+  auto& slot = trace->conditions[index];
+  slot.assign(p.nodes.size(), Trace::Node{});
+  for (std::size_t i = 0; i < p.nodes.size(); ++i) {
+    slot[i].ast = p.nodes[i].source;
+    for (std::uint32_t k = 0; k < p.nodes[i].count; ++k) slot[p.children[p.nodes[i].first + k]].parent = static_cast<int>(i);
+  }
+  return &slot;
+}
+
+// The facts a severity entry looked at, by name, for `why`.
+std::vector<std::string> facts_used(const Program& p, const Pack& pack, const detail::CompiledPack& cp) {
+  static const char* const kNames[] = {"affected", "damage", "published", "discovered", "leak", "outage", "reportable"};
+  std::set<std::string> names;
+  for (const auto& n : p.nodes) {
+    if (n.op == detail::Op::fact) names.insert(kNames[static_cast<int>(n.fact)]);
+    if (n.op == detail::Op::call) {
+      if (n.call == detail::CallKind::has) names.insert("has(" + pack.data_types[n.index].id + ")");
+      else names.insert((n.call == detail::CallKind::tag ? "tag(" : "category(") + cp.labels[n.index].id + ")");
+    }
+    if (n.op == detail::Op::rule_ref) names.insert("@" + pack.rules[n.index].id);
+  }
+  return {names.begin(), names.end()};
+}
+
+}  // namespace
+
+Result Classifier::classify(const Notice& notice, Scratch& scratch, Trace* trace) const {
+  const detail::CompiledPack& cp = *impl_;
+  const Pack& pack = *cp.pack;
+  detail::ScratchState& s = *scratch.state_;
+  Result r;
+  r.id = notice.id;
+  r.title = notice.title;
+  detail::scan_notice(cp, s, notice.title, notice.text);
+
+  // Trace slots: rules first, then data types, leak, outage, reportable, severity.
+  const std::size_t data_type_slot = pack.rules.size(), leak_slot = data_type_slot + cp.data_types.size(),
+                    outage_slot = leak_slot + cp.leak.size(), reportable_slot = outage_slot + 1,
+                    severity_slot = reportable_slot + 1;
+  EvalState st{cp, s};
+  auto run = [&](const Program& p, std::size_t slot) {
+    st.trace = trace_slot(trace, slot, p);
+    return detail::evaluate(p, st, nullptr);
+  };
+  auto to_evidence = [&](const std::vector<Hit>& hits) {
+    std::vector<Evidence> out;
+    std::set<std::pair<std::uint32_t, std::uint32_t>> seen;
+    for (const Hit& h : hits)
+      if (seen.insert({h.start, h.end}).second) out.push_back(detail::to_evidence(s, h, notice.title, notice.text));
+    return out;
+  };
+
+  // Lexicon: it sees only the text.
+  std::vector<std::uint8_t> data_type_held(cp.data_types.size(), 0);
+  for (std::size_t i = 0; i < cp.data_types.size(); ++i)
+    if ((data_type_held[i] = run(cp.data_types[i], data_type_slot + i))) r.facts.data_types.push_back(pack.data_types[i].id);
+  for (std::size_t i = 0; i < cp.leak.size(); ++i)
+    if (run(cp.leak[i], leak_slot + i)) {
+      r.facts.leak = pack.leak[i].status;
+      break;
+    }
+  if (cp.outage) r.facts.outage = run(*cp.outage, outage_slot);
+  detail::read_text_facts(s, notice, r.facts);
+
+  // Damage by the JNSA model needs the data types and the count only.
+  std::vector<const DataTypeDef*> exposed;
+  for (std::size_t i = 0; i < data_type_held.size(); ++i)
+    if (data_type_held[i]) exposed.push_back(&pack.data_types[i]);
+  r.facts.damage_jpy = detail::jnsa_damage(exposed, r.facts.affected);
+
+  // Rules, each after those it refers to.
+  std::vector<std::int8_t> fired(pack.rules.size(), -1);
+  std::vector<std::uint8_t> label_fired(cp.labels.size(), 0);
+  st.facts = &r.facts;
+  st.rule_fired = &fired;
+  st.label_fired = &label_fired;
+  st.data_type_held = &data_type_held;
+  for (std::uint32_t i : cp.rule_order) {
+    fired[i] = run(cp.rules[i].program, i) ? 1 : 0;
+    if (fired[i]) label_fired[cp.rules[i].label] = 1;
+  }
+  std::vector<Hit> hits;
+  std::set<std::string> given;
+  for (std::size_t i = 0; i < pack.rules.size(); ++i) {
+    if (fired[i] != 1) continue;
+    const Rule& rule = pack.rules[i];
+    hits.clear();
+    st.trace = nullptr;
+    detail::evaluate(cp.rules[i].program, st, &hits);
+    r.matches.push_back(RuleMatch{rule.id, rule.kind == LabelKind::tag, rule.label, to_evidence(hits)});
+    if (given.insert((rule.kind == LabelKind::tag ? "t:" : "c:") + rule.label).second)
+      (rule.kind == LabelKind::tag ? r.tags : r.categories).push_back(rule.label);
+  }
+
+  if (cp.reportable) r.reportable = run(*cp.reportable, reportable_slot);
+  st.reportable = r.reportable;
+  for (std::size_t i = 0; i < cp.severity.size(); ++i) {
+    if (!run(cp.severity[i], severity_slot + i)) continue;
+    const SeverityDef& def = pack.severity[i];
+    r.severity = def.level;
+    r.why.level = def.level;
+    r.why.condition = def.when.text;
+    Diagnostic at = def.when.where.whole("");
+    r.why.where = at.file + ":" + std::to_string(at.line);
+    r.why.why = def.why;
+    r.why.facts_used = facts_used(cp.severity[i], pack, cp);
+    break;
+  }
+  return r;
+}
+
+}  // namespace shiwake::engine

@@ -1,0 +1,540 @@
+// Compiles a loaded pack: resolves names ($list, @rule, facts, data types, labels), checks
+// what the parser cannot (unknown names, cycles between rules, facts used where they are
+// not known yet, regexes Vectorscan rejects), orders rules by dependency, and builds the
+// one Vectorscan database of every term. Entry point: Classifier::compile.
+// Tests: tests/test_compile.cpp and the golden diagnostics in tests/data/check/.
+#include "engine/compiled.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace shiwake::engine {
+
+namespace detail {
+
+CompiledPack::~CompiledPack() {
+  if (scratch_prototype) hs_free_scratch(scratch_prototype);
+  if (database) hs_free_database(database);
+}
+
+namespace {
+
+// Where a condition is used decides what it may refer to: the lexicon runs before any
+// rule, rules before severity.
+enum class Stage { lexicon, rule, reportable, severity };
+
+std::string escape_literal(std::string_view s) {
+  static const char* const kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size() * 2);
+  for (unsigned char c : s) {
+    if (c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+const char* field_name(ast::Field f) { return f == ast::Field::title ? "title" : f == ast::Field::body ? "body" : "any"; }
+
+struct FactInfo {
+  const char* name;
+  Fact fact;
+  enum Kind { number, date, name_value, flag } kind;
+};
+constexpr FactInfo kFacts[] = {
+    {"affected", Fact::affected, FactInfo::number},   {"damage", Fact::damage, FactInfo::number},
+    {"published", Fact::published, FactInfo::date},   {"discovered", Fact::discovered, FactInfo::date},
+    {"leak", Fact::leak, FactInfo::name_value},       {"outage", Fact::outage, FactInfo::flag},
+    {"reportable", Fact::reportable, FactInfo::flag},
+};
+
+class Compiler {
+ public:
+  Compiler(const Pack& pack, CompiledPack& out, std::vector<Diagnostic>& diags) : pack_(pack), out_(out), diags_(diags) {}
+
+  bool run() {
+    index_names();
+    out_.rules.resize(pack_.rules.size());
+    for (std::size_t i = 0; i < pack_.rules.size(); ++i) {
+      const Rule& r = pack_.rules[i];
+      current_rule_ = static_cast<int>(i);
+      out_.rules[i].program = compile(r.when, Stage::rule);
+      out_.rules[i].label = label_index_.at(label_key(r.kind == LabelKind::tag, r.label));
+    }
+    current_rule_ = -1;
+    for (const auto& d : pack_.data_types) out_.data_types.push_back(compile(d.when, Stage::lexicon));
+    for (const auto& l : pack_.leak) out_.leak.push_back(compile(l.when, Stage::lexicon));
+    if (pack_.outage) out_.outage = compile(*pack_.outage, Stage::lexicon);
+    if (pack_.reportable) out_.reportable = compile(*pack_.reportable, Stage::reportable);
+    for (const auto& s : pack_.severity) out_.severity.push_back(compile(s.when, Stage::severity));
+    order_rules();
+    if (errors_) return false;
+    return build_database();
+  }
+
+ private:
+  static std::string label_key(bool is_tag, const std::string& id) { return (is_tag ? "tag:" : "category:") + id; }
+
+  void error(Diagnostic d) {
+    if (d.is_error()) ++errors_;
+    diags_.push_back(std::move(d));
+  }
+
+  void index_names() {
+    for (std::size_t i = 0; i < pack_.lists.size(); ++i) {
+      const TermList& l = pack_.lists[i];
+      if (!lists_.emplace(l.name, i).second)
+        error(l.where.whole("duplicate list '" + l.name + "' (first defined at " + where_of(pack_.lists[lists_[l.name]].where) + ")"));
+    }
+    for (std::size_t i = 0; i < pack_.rules.size(); ++i) {
+      const Rule& r = pack_.rules[i];
+      if (!rules_.emplace(r.id, i).second)
+        error(r.where.whole("duplicate rule id '" + r.id + "' (first defined at " + where_of(pack_.rules[rules_[r.id]].where) + ")"));
+      std::string key = label_key(r.kind == LabelKind::tag, r.label);
+      auto [it, inserted] = label_index_.emplace(key, static_cast<std::uint32_t>(out_.labels.size()));
+      if (inserted) out_.labels.push_back(Label{r.label, r.kind == LabelKind::tag, {}});
+      out_.labels[it->second].rules.push_back(static_cast<std::uint32_t>(i));
+    }
+    for (std::size_t i = 0; i < pack_.data_types.size(); ++i) {
+      const DataTypeDef& d = pack_.data_types[i];
+      if (!data_types_.emplace(d.id, i).second) error(d.where.whole("duplicate data type '" + d.id + "'"));
+    }
+  }
+
+  static std::string where_of(const SourceSpan& s) {
+    Diagnostic d = s.whole("");
+    return d.file + ":" + std::to_string(d.line);
+  }
+
+  Program compile(const Condition& c, Stage stage) {
+    Program p;
+    condition_ = &c;
+    stage_ = stage;
+    program_ = &p;
+    scope_depth_ = 0;
+    p.root = visit(c.parsed.root);
+    program_ = nullptr;
+    return p;
+  }
+
+  std::uint32_t add(Node n, std::vector<std::uint32_t> kids = {}) {
+    n.first = static_cast<std::uint32_t>(program_->children.size());
+    n.count = static_cast<std::uint32_t>(kids.size());
+    program_->children.insert(program_->children.end(), kids.begin(), kids.end());
+    program_->nodes.push_back(std::move(n));
+    return static_cast<std::uint32_t>(program_->nodes.size() - 1);
+  }
+
+  void fail(const ast::x3::position_tagged& at, std::string message) { error(condition_->at(at, std::move(message))); }
+
+  // The term set a term stands for; needs_all when its positions matter.
+  std::uint32_t term_set(const ast::Term& t, bool needs_all) {
+    std::vector<std::uint32_t> pats;
+    auto add_pattern = [&](bool is_regex, const std::string& text, const SourceSpan* item_where) {
+      Pattern p;
+      if (is_regex) {
+        p.expression = text;
+      } else {
+        std::string norm = normalize_term(text);
+        if (norm.empty()) {
+          if (item_where) error(item_where->whole("this term is empty after normalization and can never match"));
+          else fail(t, "this term is empty after normalization and can never match");
+          return;
+        }
+        p.expression = escape_literal(norm);
+        p.is_literal = true;
+        p.literal_bytes = static_cast<std::uint32_t>(norm.size());
+      }
+      std::string key = (is_regex ? "r:" : "l:") + p.expression;
+      auto [it, inserted] = pattern_index_.emplace(key, static_cast<std::uint32_t>(out_.patterns.size()));
+      if (inserted) {
+        if (is_regex && !check_regex(p.expression, t, item_where)) {
+          pattern_index_.erase(it);
+          return;
+        }
+        out_.patterns.push_back(std::move(p));
+      }
+      Pattern& stored = out_.patterns[it->second];
+      stored.needs_all = stored.needs_all || needs_all;
+      pats.push_back(it->second);
+    };
+    switch (t.kind) {
+      case ast::TermKind::literal: add_pattern(false, t.text, nullptr); break;
+      case ast::TermKind::regex: add_pattern(true, t.text, nullptr); break;
+      case ast::TermKind::list: {
+        auto it = lists_.find(t.text);
+        if (it == lists_.end()) {
+          fail(t, "unknown list '$" + t.text + "'" + suggest(t.text, lists_));
+          break;
+        }
+        for (const ListItem& item : pack_.lists[it->second].items) add_pattern(item.is_regex, item.text, &item.where);
+        break;
+      }
+    }
+    std::sort(pats.begin(), pats.end());
+    pats.erase(std::unique(pats.begin(), pats.end()), pats.end());
+    auto [it, inserted] = set_index_.emplace(pats, static_cast<std::uint32_t>(out_.sets.size()));
+    if (inserted) {
+      for (auto p : pats) out_.patterns[p].sets.push_back(it->second);
+      out_.sets.push_back(TermSet{pats});
+    }
+    return it->second;
+  }
+
+  bool check_regex(const std::string& expr, const ast::Term& t, const SourceSpan* item_where) {
+    hs_expr_info_t* info = nullptr;
+    hs_compile_error_t* err = nullptr;
+    if (hs_expression_info(expr.c_str(), HS_FLAG_UTF8 | HS_FLAG_SOM_LEFTMOST, &info, &err) != HS_SUCCESS) {
+      std::string message = "regex rejected: " + std::string(err ? err->message : "unknown error");
+      hs_free_compile_error(err);
+      if (item_where) error(item_where->whole(message));
+      else fail(t, message);
+      return false;
+    }
+    bool empty = info->min_width == 0;
+    free(info);
+    if (empty) {
+      std::string message = "regex can match the empty string; every text would match it";
+      if (item_where) error(item_where->whole(message));
+      else fail(t, message);
+      return false;
+    }
+    return true;
+  }
+
+  template <class Map>
+  static std::string suggest(const std::string& name, const Map& known) {
+    // The closest known name by edit distance, when it is close enough to be a typo.
+    std::string best;
+    std::size_t best_d = std::max<std::size_t>(2, name.size() / 3) + 1;
+    for (const auto& [k, v] : known) {
+      std::vector<std::size_t> prev(k.size() + 1), cur(k.size() + 1);
+      for (std::size_t j = 0; j <= k.size(); ++j) prev[j] = j;
+      for (std::size_t i = 1; i <= name.size(); ++i) {
+        cur[0] = i;
+        for (std::size_t j = 1; j <= k.size(); ++j)
+          cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (name[i - 1] != k[j - 1])});
+        std::swap(prev, cur);
+      }
+      if (prev[k.size()] < best_d) best_d = prev[k.size()], best = k;
+    }
+    return best.empty() ? "" : " (did you mean '" + best + "'?)";
+  }
+
+  std::uint32_t visit(const ast::Expr& e) {
+    return boost::apply_visitor([this](const auto& node) { return this->on(node); }, e.get());
+  }
+  template <class T>
+  std::uint32_t on(const ast::x3::forward_ast<T>& f) { return on(f.get()); }
+
+  std::uint32_t on(const ast::BoolLit& b) {
+    Node n;
+    n.op = Op::constant;
+    n.value = b.value;
+    n.source = &b;
+    return add(n);
+  }
+
+  std::uint32_t on(const ast::Term& t) {
+    Node n;
+    n.op = Op::term;
+    n.field = t.field;
+    n.set = term_set(t, scope_depth_ > 0 || t.field != ast::Field::any);
+    n.source = &t;
+    return add(n);
+  }
+
+  std::uint32_t on(const ast::RuleRef& r) {
+    Node n;
+    n.op = Op::rule_ref;
+    n.source = &r;
+    if (stage_ == Stage::lexicon) {
+      fail(r, "the data-type, leak and outage conditions run before any rule: '@" + r.id + "' is not known there");
+    } else if (auto it = rules_.find(r.id); it == rules_.end()) {
+      fail(r, "unknown rule '@" + r.id + "'" + suggest(r.id, rules_));
+    } else {
+      n.index = static_cast<std::uint32_t>(it->second);
+      if (current_rule_ >= 0) deps_[current_rule_].insert(n.index);
+    }
+    return add(n);
+  }
+
+  std::uint32_t on(const ast::FactTest& f) {
+    Node n;
+    n.op = Op::fact;
+    n.source = &f;
+    const FactInfo* info = nullptr;
+    for (const auto& k : kFacts)
+      if (f.fact == k.name) info = &k;
+    if (!info) {
+      std::map<std::string, int> names;
+      for (const auto& k : kFacts) names[k.name] = 0;
+      fail(f, "unknown fact '" + f.fact + "'" + suggest(f.fact, names) +
+                  " (facts: affected, damage, published, discovered, leak, outage, reportable)");
+      return add(n);
+    }
+    n.fact = info->fact;
+    if (stage_ == Stage::lexicon) fail(f, "facts are computed after the lexicon: '" + f.fact + "' is not known here");
+    if ((stage_ == Stage::rule || stage_ == Stage::reportable) && info->fact == Fact::reportable)
+      fail(f, "'reportable' depends on the categories, so only the severity policy can use it");
+    n.has_comparison = f.has_comparison;
+    n.cmp = f.op;
+    if (!f.has_comparison) {
+      if (info->kind != FactInfo::flag)
+        fail(f, "'" + f.fact + "' needs a comparison, e.g. " + f.fact +
+                    (info->kind == FactInfo::date ? " >= 2024-01-01" : info->kind == FactInfo::number ? " >= 1000" : " == possible"));
+      return add(n);
+    }
+    const ast::Value& v = f.value;
+    switch (info->kind) {
+      case FactInfo::number:
+        if (auto* d = boost::get<double>(&v.get())) n.number = *d;
+        else fail(f, "'" + f.fact + "' is a number");
+        break;
+      case FactInfo::date:
+        if (auto* d = boost::get<ast::Date>(&v.get())) n.number = d->year * 10000.0 + d->month * 100 + d->day;
+        else fail(f, "'" + f.fact + "' is a date, written 2024-01-31");
+        break;
+      case FactInfo::name_value:
+        if (auto* s = boost::get<std::string>(&v.get())) {
+          n.name = *s;
+          if (std::find(std::begin(kLeakStatuses), std::end(kLeakStatuses), *s) == std::end(kLeakStatuses))
+            fail(f, "leak is one of confirmed, possible, none, unknown");
+          if (f.op != ast::CmpOp::eq && f.op != ast::CmpOp::ne) fail(f, "leak compares with == or !=");
+        } else {
+          fail(f, "leak is one of confirmed, possible, none, unknown");
+        }
+        break;
+      case FactInfo::flag: fail(f, "'" + f.fact + "' is true or false: write it alone or with not"); break;
+    }
+    return add(n);
+  }
+
+  std::uint32_t on(const ast::Call& c) {
+    Node n;
+    n.op = Op::call;
+    n.source = &c;
+    if (stage_ == Stage::lexicon) {
+      fail(c, "'" + c.function + "(...)' is not known in the lexicon, which runs first");
+      return add(n);
+    }
+    if (c.function == "has") {
+      n.call = CallKind::has;
+      auto it = data_types_.find(c.argument);
+      if (it == data_types_.end()) fail(c, "unknown data type '" + c.argument + "'" + suggest(c.argument, data_types_));
+      else n.index = static_cast<std::uint32_t>(it->second);
+    } else if (c.function == "category" || c.function == "tag") {
+      bool is_tag = c.function == "tag";
+      n.call = is_tag ? CallKind::tag : CallKind::category;
+      auto it = label_index_.find(label_key(is_tag, c.argument));
+      if (it == label_index_.end()) {
+        fail(c, "no rule gives the " + c.function + " '" + c.argument + "'");
+      } else {
+        n.index = it->second;
+        if (current_rule_ >= 0)
+          for (auto r : out_.labels[it->second].rules) deps_[current_rule_].insert(r);
+      }
+    } else {
+      fail(c, "unknown function '" + c.function + "' (has, category, tag)");
+    }
+    return add(n);
+  }
+
+  std::uint32_t on(const ast::Not& x) {
+    Node n;
+    n.op = Op::not_;
+    n.source = &x;
+    return add(n, {visit(x.operand)});
+  }
+
+  std::uint32_t list_of(const std::vector<ast::Expr>& xs, Node n) {
+    std::vector<std::uint32_t> kids;
+    for (const auto& x : xs) kids.push_back(visit(x));
+    return add(std::move(n), std::move(kids));
+  }
+
+  std::uint32_t on(const ast::And& x) {
+    if (x.operands.size() == 1) return visit(x.operands[0]);
+    Node n;
+    n.op = Op::and_;
+    n.source = &x;
+    return list_of(x.operands, n);
+  }
+  std::uint32_t on(const ast::Or& x) {
+    if (x.operands.size() == 1) return visit(x.operands[0]);
+    Node n;
+    n.op = Op::or_;
+    n.source = &x;
+    return list_of(x.operands, n);
+  }
+  std::uint32_t on(const ast::Quantifier& q) {
+    Node n;
+    n.source = &q;
+    switch (q.kind) {
+      case ast::QuantifierKind::any: n.op = Op::or_; break;
+      case ast::QuantifierKind::all: n.op = Op::and_; break;
+      case ast::QuantifierKind::at_least:
+        n.op = Op::at_least;
+        n.index = q.n;
+        if (q.n > q.operands.size())
+          error(condition_->at(q, std::to_string(q.n) + " of " + std::to_string(q.operands.size()) +
+                                      " operands can never hold", Level::warning));
+        break;
+    }
+    return list_of(q.operands, n);
+  }
+  std::uint32_t on(const ast::Count& c) {
+    Node n;
+    n.op = Op::count;
+    n.source = &c;
+    n.field = c.term.field;
+    n.set = term_set(c.term, true);
+    n.cmp = c.op;
+    n.number = c.n;
+    return add(n);
+  }
+  template <class Pair>
+  std::uint32_t proximity(const Pair& x, Op op) {
+    Node n;
+    n.op = op;
+    n.source = &x;
+    n.field = x.a.field;
+    n.field_b = x.b.field;
+    n.set = term_set(x.a, true);
+    n.set_b = term_set(x.b, true);
+    n.number = x.distance;
+    return add(n);
+  }
+  std::uint32_t on(const ast::Near& x) { return proximity(x, Op::near); }
+  std::uint32_t on(const ast::Before& x) { return proximity(x, Op::before); }
+  std::uint32_t on(const ast::Scope& s) {
+    Node n;
+    n.op = s.unit == ast::Unit::sentence ? Op::sentence : Op::paragraph;
+    n.source = &s;
+    program_->uses_units = true;
+    if (n.op == Op::sentence) out_.uses_sentences = true;
+    ++scope_depth_;
+    std::uint32_t inner = visit(s.inner);
+    --scope_depth_;
+    return add(n, {inner});
+  }
+
+  // Kahn's algorithm over @rule and category()/tag() references; what is left is a cycle.
+  void order_rules() {
+    std::size_t n = pack_.rules.size();
+    std::vector<std::size_t> indegree(n, 0);
+    std::vector<std::vector<std::uint32_t>> users(n);
+    for (auto& [r, ds] : deps_)
+      for (auto d : ds) {
+        ++indegree[r];
+        users[d].push_back(static_cast<std::uint32_t>(r));
+      }
+    std::vector<std::uint32_t> ready;
+    for (std::size_t i = n; i-- > 0;)
+      if (indegree[i] == 0) ready.push_back(static_cast<std::uint32_t>(i));
+    // Pop the lowest index first so independent rules keep pack order.
+    while (!ready.empty()) {
+      auto it = std::min_element(ready.begin(), ready.end());
+      std::uint32_t r = *it;
+      ready.erase(it);
+      out_.rule_order.push_back(r);
+      for (auto u : users[r])
+        if (--indegree[u] == 0) ready.push_back(u);
+    }
+    if (out_.rule_order.size() == n) return;
+    // Spell out one cycle: walk dependencies among the rules left until one repeats.
+    std::vector<int> pos(n, -1);
+    std::vector<std::uint32_t> path;
+    std::uint32_t cur = 0;
+    while (indegree[cur] == 0) ++cur;
+    while (pos[cur] < 0) {
+      pos[cur] = static_cast<int>(path.size());
+      path.push_back(cur);
+      for (auto d : deps_[cur])
+        if (indegree[d] > 0) {
+          cur = d;
+          break;
+        }
+    }
+    std::string cycle;
+    for (std::size_t i = pos[cur]; i < path.size(); ++i) cycle += "@" + pack_.rules[path[i]].id + " -> ";
+    cycle += "@" + pack_.rules[cur].id;
+    error(pack_.rules[cur].where.whole("rules refer to each other in a cycle: " + cycle));
+  }
+
+  bool build_database() {
+    if (out_.patterns.empty()) return true;
+    std::vector<const char*> exprs;
+    std::vector<unsigned> flags, ids;
+    for (std::size_t i = 0; i < out_.patterns.size(); ++i) {
+      const Pattern& p = out_.patterns[i];
+      exprs.push_back(p.expression.c_str());
+      unsigned f = HS_FLAG_UTF8;
+      if (!p.is_literal) f |= HS_FLAG_SOM_LEFTMOST;
+      else if (!p.needs_all) f |= HS_FLAG_SINGLEMATCH;
+      flags.push_back(f);
+      ids.push_back(static_cast<unsigned>(i));
+    }
+    hs_compile_error_t* err = nullptr;
+    if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
+                         nullptr, &out_.database, &err) != HS_SUCCESS) {
+      Diagnostic d;
+      d.file = pack_.dir.string();
+      d.message = "the scan database could not be built: " + std::string(err ? err->message : "unknown error");
+      if (err && err->expression >= 0) d.message += " (pattern /" + out_.patterns[err->expression].expression + "/)";
+      hs_free_compile_error(err);
+      error(std::move(d));
+      return false;
+    }
+    if (hs_alloc_scratch(out_.database, &out_.scratch_prototype) != HS_SUCCESS) {
+      Diagnostic d;
+      d.file = pack_.dir.string();
+      d.message = "cannot allocate scan scratch space";
+      error(std::move(d));
+      return false;
+    }
+    return true;
+  }
+
+  const Pack& pack_;
+  CompiledPack& out_;
+  std::vector<Diagnostic>& diags_;
+  std::size_t errors_ = 0;
+  std::map<std::string, std::size_t> lists_, rules_, data_types_;
+  std::map<std::string, std::uint32_t> label_index_;
+  std::unordered_map<std::string, std::uint32_t> pattern_index_;
+  std::map<std::vector<std::uint32_t>, std::uint32_t> set_index_;
+  std::map<std::size_t, std::set<std::uint32_t>> deps_;
+  const Condition* condition_ = nullptr;
+  Program* program_ = nullptr;
+  Stage stage_ = Stage::rule;
+  int current_rule_ = -1;
+  int scope_depth_ = 0;
+};
+
+}  // namespace
+}  // namespace detail
+
+Classifier::Classifier(std::unique_ptr<detail::CompiledPack> impl) : impl_(std::move(impl)) {}
+Classifier::~Classifier() = default;
+
+const Pack& Classifier::pack() const { return *impl_->pack; }
+std::size_t Classifier::pattern_count() const { return impl_->patterns.size(); }
+
+std::unique_ptr<Classifier> Classifier::compile(Pack pack, std::vector<Diagnostic>& diagnostics) {
+  auto impl = std::make_unique<detail::CompiledPack>();
+  impl->owned_pack = std::make_unique<Pack>(std::move(pack));
+  impl->pack = impl->owned_pack.get();
+  detail::Compiler compiler(*impl->pack, *impl, diagnostics);
+  if (!compiler.run()) return nullptr;
+  return std::unique_ptr<Classifier>(new Classifier(std::move(impl)));
+}
+
+}  // namespace shiwake::engine

@@ -1,0 +1,153 @@
+// Internal: the compiled form of a pack (compile.cpp builds it, scan.cpp and evaluate.cpp
+// run it). Shared immutably by all threads; everything mutable is in ScratchState.
+//
+// Every condition becomes a small flat program of Nodes. Every term becomes a TermSet:
+// the distinct patterns it stands for ("x" is one, $list is all its items). Each distinct
+// pattern is one expression of the Vectorscan database, reported under its own id; the
+// scan callback files each hit under every term set that holds the pattern, so a term of
+// any size is one lookup at evaluation time.
+#pragma once
+
+#include "engine/normalize.hpp"
+#include "engine/pack.hpp"
+#include "engine/result.hpp"
+#include "engine/shiwake.hpp"
+
+#include <hs/hs.h>
+#include <unicode/brkiter.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace shiwake::engine::detail {
+
+namespace ast = grammar::ast;
+
+struct Pattern {
+  std::string expression;      // Vectorscan syntax
+  bool is_literal = false;
+  std::uint32_t literal_bytes = 0;  // for literals: start = end - literal_bytes
+  bool needs_all = false;      // some use needs every position (counts, proximity, scopes)
+  std::vector<std::uint32_t> sets;  // term sets holding this pattern
+};
+
+struct TermSet {
+  std::vector<std::uint32_t> patterns;
+};
+
+enum class Op : std::uint8_t {
+  constant, term, rule_ref, fact, call, not_, and_, or_, at_least, count, near, before, sentence, paragraph
+};
+
+enum class Fact : std::uint8_t { affected, damage, published, discovered, leak, outage, reportable };
+enum class CallKind : std::uint8_t { has, category, tag };
+
+struct Node {
+  Op op = Op::constant;
+  bool value = false;                 // constant
+  ast::Field field = ast::Field::any; // term, count, near, before (both terms share it per side below)
+  ast::Field field_b = ast::Field::any;
+  std::uint32_t set = 0, set_b = 0;   // term sets
+  std::uint32_t index = 0;            // rule (rule_ref), data type / label (call), at_least n
+  std::uint32_t first = 0, count = 0; // children in Program::children
+  Fact fact = Fact::affected;
+  CallKind call = CallKind::has;
+  bool has_comparison = false;
+  ast::CmpOp cmp = ast::CmpOp::ge;
+  double number = 0;                  // count n, distance, or fact value (dates as yyyymmdd)
+  std::string name;                   // fact value when it is a name (leak == possible)
+  const ast::x3::position_tagged* source = nullptr;
+};
+
+struct Program {
+  std::vector<Node> nodes;  // nodes[root] is the condition
+  std::vector<std::uint32_t> children;
+  std::uint32_t root = 0;
+  bool uses_units = false;  // contains sentence() / paragraph()
+};
+
+struct CompiledRule {
+  Program program;
+  std::uint32_t label = 0;  // index into CompiledPack::labels
+};
+
+struct Label {
+  std::string id;
+  bool is_tag = false;
+  std::vector<std::uint32_t> rules;
+};
+
+struct CompiledPack {
+  const Pack* pack = nullptr;
+  std::unique_ptr<Pack> owned_pack;  // the classifier keeps the pack its programs point into
+  std::vector<Pattern> patterns;
+  std::vector<TermSet> sets;
+  std::vector<CompiledRule> rules;           // parallel to pack->rules
+  std::vector<std::uint32_t> rule_order;     // dependency order
+  std::vector<Label> labels;
+  std::vector<Program> data_types;           // parallel to pack->data_types
+  std::vector<Program> leak;                 // parallel to pack->leak
+  std::optional<Program> outage;
+  std::optional<Program> reportable;
+  std::vector<Program> severity;             // parallel to pack->severity
+  bool uses_sentences = false;
+  hs_database_t* database = nullptr;
+  hs_scratch_t* scratch_prototype = nullptr;
+
+  ~CompiledPack();
+};
+
+struct Hit {
+  std::uint32_t start = 0, end = 0;  // byte offsets in ScratchState::buffer
+};
+
+// Per-thread state: the scan buffer, hits per term set, the unit boundaries.
+struct ScratchState {
+  hs_scratch_t* scratch = nullptr;
+  std::unique_ptr<icu::BreakIterator> sentences;
+  std::vector<std::vector<Hit>> hits;   // per term set; valid when stamp[set] == generation
+  std::vector<std::uint32_t> stamp;
+  std::vector<std::uint32_t> touched;
+  std::uint32_t generation = 0;
+
+  std::string buffer;  // normalized title + "\n\n" + normalized body
+  std::uint32_t title_end = 0, body_begin = 0;
+  NormalizedText title, body;
+  std::vector<std::uint32_t> sentence_bounds, paragraph_bounds;  // computed on demand
+  bool sentences_ready = false, paragraphs_ready = false;
+
+  ~ScratchState();
+  const std::vector<Hit>& hits_of(std::uint32_t set) const {
+    static const std::vector<Hit> kNone;
+    return stamp[set] == generation ? hits[set] : kNone;
+  }
+};
+
+struct Window {
+  std::uint32_t lo = 0, hi = 0;
+};
+
+// What a condition can see beyond the text.
+struct EvalState {
+  const CompiledPack& pack;
+  ScratchState& scratch;
+  const Facts* facts = nullptr;
+  const std::vector<std::int8_t>* rule_fired = nullptr;   // per rule: -1 not yet, 0, 1
+  const std::vector<std::uint8_t>* label_fired = nullptr; // per label
+  const std::vector<std::uint8_t>* data_type_held = nullptr;
+  bool reportable = false;
+  std::vector<Trace::Node>* trace = nullptr;
+};
+
+// Scans `title` and `body` once; afterwards the hits of every term set are available.
+void scan_notice(const CompiledPack& pack, ScratchState& s, std::string_view title, std::string_view body);
+
+// Evaluates a program; appends evidence (normalized byte spans) when `evidence` is set.
+bool evaluate(const Program& p, EvalState& st, std::vector<Hit>* evidence);
+
+// Evidence spans from normalized buffer offsets to the original title/text.
+Evidence to_evidence(const ScratchState& s, const Hit& h, std::string_view title, std::string_view body);
+
+}  // namespace shiwake::engine::detail

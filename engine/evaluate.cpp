@@ -1,0 +1,248 @@
+// Evaluates a compiled condition over one scanned notice. Every node is evaluated within a
+// window of the scan buffer: the whole notice, a field (title:, body:), or one sentence or
+// paragraph inside sentence() / paragraph(); a term holds in a window when one of its hits
+// lies wholly inside it. Distances count code points of the normalized text.
+// Entry point: evaluate. Tests: tests/test_classify.cpp, tests/test_differential.cpp
+// (against the reference evaluator in tests/reference_evaluator.hpp).
+#include "engine/compiled.hpp"
+
+#include <unicode/utext.h>
+
+#include <algorithm>
+
+namespace shiwake::engine::detail {
+
+namespace {
+
+class Evaluator {
+ public:
+  Evaluator(const Program& p, EvalState& st) : p_(p), st_(st), s_(st.scratch) {}
+
+  bool run(std::vector<Hit>* evidence) {
+    Window all{0, static_cast<std::uint32_t>(s_.buffer.size())};
+    return eval(p_.root, all, evidence);
+  }
+
+ private:
+  Window field_window(ast::Field f, Window w) const {
+    Window r = w;
+    if (f == ast::Field::title) r.hi = std::min(r.hi, s_.title_end);
+    if (f == ast::Field::body) r.lo = std::max(r.lo, s_.body_begin);
+    return r;
+  }
+
+  // Hits of a set wholly inside w, as an iterator range over the sorted hits.
+  template <class F>
+  void each_hit(std::uint32_t set, Window w, F&& f) const {
+    const auto& hits = s_.hits_of(set);
+    auto it = std::lower_bound(hits.begin(), hits.end(), w.lo, [](const Hit& h, std::uint32_t lo) { return h.start < lo; });
+    for (; it != hits.end() && it->start < w.hi; ++it)
+      if (it->end <= w.hi && !f(*it)) return;
+  }
+
+  std::uint32_t chars_between(std::uint32_t lo, std::uint32_t hi) const {
+    std::uint32_t n = 0;
+    for (std::uint32_t i = lo; i < hi; ++i) n += (static_cast<unsigned char>(s_.buffer[i]) & 0xC0) != 0x80;
+    return n;
+  }
+
+  // Gap in characters between two spans; 0 when they touch or overlap.
+  bool within(std::uint32_t from, std::uint32_t to, double distance) const {
+    if (to <= from) return true;
+    std::uint32_t bytes = to - from;
+    if (bytes <= distance) return true;       // every character is at least one byte
+    if (bytes > 4 * distance) return false;   // and at most four
+    return chars_between(from, to) <= distance;
+  }
+
+  static bool compare(double a, ast::CmpOp op, double b) {
+    switch (op) {
+      case ast::CmpOp::lt: return a < b;
+      case ast::CmpOp::le: return a <= b;
+      case ast::CmpOp::gt: return a > b;
+      case ast::CmpOp::ge: return a >= b;
+      case ast::CmpOp::eq: return a == b;
+      case ast::CmpOp::ne: return a != b;
+    }
+    return false;
+  }
+
+  const std::vector<std::uint32_t>& units(Op op) {
+    if (op == Op::paragraph) {
+      if (!s_.paragraphs_ready) compute_paragraphs();
+      return s_.paragraph_bounds;
+    }
+    if (!s_.sentences_ready) compute_sentences();
+    return s_.sentence_bounds;
+  }
+
+  void compute_paragraphs() {
+    auto& b = s_.paragraph_bounds;
+    b.assign(1, 0);
+    const std::string& t = s_.buffer;
+    for (std::size_t i = t.find("\n\n"); i != std::string::npos; i = t.find("\n\n", i)) {
+      std::size_t j = i;
+      while (j < t.size() && t[j] == '\n') ++j;
+      b.push_back(static_cast<std::uint32_t>(j));
+      i = j;
+    }
+    if (b.back() != t.size()) b.push_back(static_cast<std::uint32_t>(t.size()));
+    s_.paragraphs_ready = true;
+  }
+
+  void compute_sentences() {
+    auto& b = s_.sentence_bounds;
+    b.assign(1, 0);
+    const std::string& t = s_.buffer;
+    if (s_.sentences) {
+      UErrorCode status = U_ZERO_ERROR;
+      UText* ut = utext_openUTF8(nullptr, t.data(), static_cast<int64_t>(t.size()), &status);
+      if (U_SUCCESS(status)) {
+        s_.sentences->setText(ut, status);
+        for (int32_t pos = s_.sentences->next(); pos != icu::BreakIterator::DONE; pos = s_.sentences->next())
+          if (static_cast<std::uint32_t>(pos) > b.back()) b.push_back(static_cast<std::uint32_t>(pos));
+      }
+      utext_close(ut);
+    }
+    // The title is never part of a body sentence.
+    if (s_.body_begin > 0 && !std::binary_search(b.begin(), b.end(), s_.body_begin)) {
+      b.insert(std::upper_bound(b.begin(), b.end(), s_.body_begin), s_.body_begin);
+    }
+    if (b.back() != t.size()) b.push_back(static_cast<std::uint32_t>(t.size()));
+    s_.sentences_ready = true;
+  }
+
+  bool eval(std::uint32_t i, Window w, std::vector<Hit>* ev) {
+    bool r = eval_node(i, w, ev);
+    if (st_.trace) {
+      auto& t = (*st_.trace)[i];
+      t.evaluated = true;
+      t.held = t.held || r;
+    }
+    return r;
+  }
+
+  bool eval_node(std::uint32_t i, Window w, std::vector<Hit>* ev) {
+    const Node& n = p_.nodes[i];
+    const std::uint32_t* kids = p_.children.data() + n.first;
+    switch (n.op) {
+      case Op::constant: return n.value;
+      case Op::term: {
+        bool found = false;
+        each_hit(n.set, field_window(n.field, w), [&](const Hit& h) {
+          found = true;
+          if (ev) ev->push_back(h);
+          return false;
+        });
+        return found;
+      }
+      case Op::rule_ref: return (*st_.rule_fired)[n.index] == 1;
+      case Op::call:
+        switch (n.call) {
+          case CallKind::has: return (*st_.data_type_held)[n.index] != 0;
+          case CallKind::category:
+          case CallKind::tag: return (*st_.label_fired)[n.index] != 0;
+        }
+        return false;
+      case Op::fact: return eval_fact(n);
+      case Op::not_: return !eval(kids[0], w, nullptr);
+      case Op::and_: {
+        std::size_t mark = ev ? ev->size() : 0;
+        for (std::uint32_t k = 0; k < n.count; ++k)
+          if (!eval(kids[k], w, ev)) {
+            if (ev) ev->resize(mark);
+            return false;
+          }
+        return true;
+      }
+      case Op::or_:
+        for (std::uint32_t k = 0; k < n.count; ++k)
+          if (eval(kids[k], w, ev)) return true;
+        return false;
+      case Op::at_least: {
+        std::uint32_t held = 0;
+        std::size_t mark = ev ? ev->size() : 0;
+        for (std::uint32_t k = 0; k < n.count; ++k) held += eval(kids[k], w, ev);
+        if (held < n.index && ev) ev->resize(mark);
+        return held >= n.index;
+      }
+      case Op::count: {
+        std::uint32_t c = 0;
+        std::size_t mark = ev ? ev->size() : 0;
+        each_hit(n.set, field_window(n.field, w), [&](const Hit& h) {
+          ++c;
+          if (ev) ev->push_back(h);
+          return true;
+        });
+        bool r = compare(c, n.cmp, n.number);
+        if (ev && (!r || c == 0)) ev->resize(mark);
+        return r;
+      }
+      case Op::near:
+      case Op::before: {
+        bool found = false;
+        Window wb = field_window(n.field_b, w);
+        each_hit(n.set, field_window(n.field, w), [&](const Hit& a) {
+          each_hit(n.set_b, wb, [&](const Hit& b) {
+            bool ok = n.op == Op::near ? within(std::min(a.end, b.end), std::max(a.start, b.start), n.number)
+                                        : a.end <= b.start && within(a.end, b.start, n.number);
+            if (ok) {
+              found = true;
+              if (ev) {
+                ev->push_back(a);
+                ev->push_back(b);
+              }
+            }
+            return !ok;
+          });
+          return !found;
+        });
+        return found;
+      }
+      case Op::sentence:
+      case Op::paragraph: {
+        const auto& b = units(n.op);
+        auto it = std::upper_bound(b.begin(), b.end(), w.lo);
+        std::uint32_t lo = it == b.begin() ? 0 : *(it - 1);
+        for (; lo < w.hi && it != b.end(); lo = *it++) {
+          Window u{std::max(lo, w.lo), std::min(*it, w.hi)};
+          if (u.lo >= u.hi) continue;
+          if (eval(kids[0], u, ev)) return true;
+        }
+        return false;
+      }
+    }
+    return false;
+  }
+
+  bool eval_fact(const Node& n) const {
+    const Facts& f = *st_.facts;
+    auto date_number = [](const std::optional<grammar::ast::Date>& d) -> std::optional<double> {
+      if (!d) return std::nullopt;
+      return d->year * 10000.0 + d->month * 100 + d->day;
+    };
+    std::optional<double> value;
+    switch (n.fact) {
+      case Fact::affected: value = f.affected; break;
+      case Fact::damage: value = f.damage_jpy; break;
+      case Fact::published: value = date_number(f.published); break;
+      case Fact::discovered: value = date_number(f.discovered); break;
+      case Fact::leak: return (f.leak == n.name) == (n.cmp == ast::CmpOp::eq);
+      case Fact::outage: return f.outage;
+      case Fact::reportable: return st_.reportable;
+    }
+    return value && compare(*value, n.cmp, n.number);
+  }
+
+  const Program& p_;
+  EvalState& st_;
+  ScratchState& s_;
+};
+
+}  // namespace
+
+bool evaluate(const Program& p, EvalState& st, std::vector<Hit>* evidence) {
+  return Evaluator(p, st).run(evidence);
+}
+
+}  // namespace shiwake::engine::detail

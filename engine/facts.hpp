@@ -1,0 +1,17 @@
+// Facts read from the text by the quantity and date grammars (the affected count, the
+// published and discovered dates) and the JNSA damage estimate. Entry points:
+// read_text_facts, jnsa_damage. Tests: tests/test_facts.cpp and the corpus fact figures.
+#pragma once
+
+#include "engine/compiled.hpp"
+#include "engine/notice.hpp"
+
+namespace shiwake::engine::detail {
+
+void read_text_facts(const ScratchState& s, const Notice& notice, Facts& facts);
+
+// E = V x affected with V = 500 x (10^(x-1) + 5^(y-1)) x I (TAXONOMY.md); nullopt when
+// the count or the data types are unknown.
+std::optional<double> jnsa_damage(const std::vector<const DataTypeDef*>& exposed, std::optional<double> affected);
+
+}  // namespace shiwake::engine::detail

@@ -1,0 +1,92 @@
+// Batches of notices classified by a fixed pool of threads, each with its own scratch;
+// the batch is written out in input order before the next one is read, so output is
+// byte-identical for any thread count and memory stays bounded by one batch.
+// Entry point: classify_stream. Tests: tests/test_pipeline.cpp.
+#include "engine/pipeline.hpp"
+
+#include "engine/result_json.hpp"
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+namespace shiwake::engine {
+
+StreamCounts classify_stream(const Classifier& classifier, NoticeReader& reader, const StreamOptions& options,
+                             const std::function<void(const StreamItem&)>& sink) {
+  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<Classifier::Scratch> scratch;
+  for (unsigned t = 0; t < threads; ++t) scratch.push_back(classifier.make_scratch());
+
+  StreamCounts counts;
+  std::vector<Notice> notices;
+  std::vector<StreamItem> items;
+  std::vector<std::size_t> notice_of;  // item index -> notice index, or npos for errors
+  std::vector<std::string> pending_warnings;
+  bool done = false;
+  while (!done) {
+    notices.clear();
+    items.clear();
+    notice_of.clear();
+    while (notices.size() < options.batch) {
+      std::optional<NoticeOrError> next = reader.next();
+      if (!next) {
+        done = true;
+        break;
+      }
+      if (auto* e = std::get_if<InputError>(&*next)) {
+        if (e->level != Level::error) {
+          pending_warnings.push_back(e->message + (e->line ? " (" + e->source + ":" + std::to_string(e->line) + ")" : ""));
+          continue;
+        }
+        StreamItem item;
+        item.error = *e;
+        if (options.serialize) item.json = error_to_json(*e);
+        items.push_back(std::move(item));
+        notice_of.push_back(static_cast<std::size_t>(-1));
+        ++counts.read;
+        ++counts.errors;
+        continue;
+      }
+      notices.push_back(std::move(std::get<Notice>(*next)));
+      items.emplace_back();
+      items.back().result.emplace();
+      items.back().result->warnings = std::move(pending_warnings);
+      pending_warnings.clear();
+      if (!items.back().result->warnings.empty()) ++counts.warnings;
+      notice_of.push_back(notices.size() - 1);
+      ++counts.read;
+    }
+    // Classify the batch: threads take items from a shared counter.
+    std::atomic<std::size_t> next_item{0};
+    auto work = [&](unsigned t) {
+      for (std::size_t i = next_item++; i < items.size(); i = next_item++) {
+        if (notice_of[i] == static_cast<std::size_t>(-1)) continue;
+        const Notice& n = notices[notice_of[i]];
+        std::vector<std::string> warnings = std::move(items[i].result->warnings);
+        items[i].result = classifier.classify(n, scratch[t]);
+        items[i].result->warnings = std::move(warnings);
+        items[i].input_bytes = n.title.size() + n.text.size();
+        if (options.serialize) items[i].json = result_to_json(*items[i].result);
+      }
+    };
+    if (threads == 1 || items.size() < 2) {
+      work(0);
+    } else {
+      std::vector<std::thread> pool;
+      for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work, t);
+      for (auto& th : pool) th.join();
+    }
+    for (const StreamItem& item : items) {
+      if (item.result) {
+        ++counts.classified;
+        counts.bytes += item.input_bytes;
+      }
+      sink(item);
+    }
+    if (options.progress) options.progress(counts);
+  }
+  return counts;
+}
+
+}  // namespace shiwake::engine

@@ -1,0 +1,120 @@
+// Normalizes a notice and scans it once with the pack's database, filing every hit under
+// the term sets that hold its pattern. Entry point: scan_notice. Also owns the per-thread
+// scratch and the sentence / paragraph boundaries evaluation asks for.
+// Tests: tests/test_classify.cpp, tests/test_differential.cpp.
+#include "engine/compiled.hpp"
+
+#include <unicode/utext.h>
+
+#include <algorithm>
+
+namespace shiwake::engine {
+namespace detail {
+
+ScratchState::~ScratchState() {
+  if (scratch) hs_free_scratch(scratch);
+}
+
+namespace {
+
+struct ScanContext {
+  const CompiledPack* pack;
+  ScratchState* s;
+};
+
+int on_match(unsigned int id, unsigned long long from, unsigned long long to, unsigned int, void* ctx) {
+  auto* c = static_cast<ScanContext*>(ctx);
+  const Pattern& p = c->pack->patterns[id];
+  ScratchState& s = *c->s;
+  Hit h{static_cast<std::uint32_t>(p.is_literal ? to - p.literal_bytes : from), static_cast<std::uint32_t>(to)};
+  for (std::uint32_t set : p.sets) {
+    if (s.stamp[set] != s.generation) {
+      s.stamp[set] = s.generation;
+      s.hits[set].clear();
+      s.touched.push_back(set);
+    }
+    s.hits[set].push_back(h);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void scan_notice(const CompiledPack& pack, ScratchState& s, std::string_view title, std::string_view body) {
+  s.title = normalize(title);
+  s.body = normalize(body);
+  s.buffer.clear();
+  s.buffer += s.title.text();
+  s.title_end = static_cast<std::uint32_t>(s.buffer.size());
+  s.buffer += "\n\n";
+  s.body_begin = static_cast<std::uint32_t>(s.buffer.size());
+  s.buffer += s.body.text();
+  s.sentences_ready = s.paragraphs_ready = false;
+
+  if (++s.generation == 0) {  // wrapped: forget every stamp
+    std::fill(s.stamp.begin(), s.stamp.end(), 0);
+    s.generation = 1;
+  }
+  s.touched.clear();
+  if (!pack.database) return;
+  ScanContext ctx{&pack, &s};
+  hs_scan(pack.database, s.buffer.data(), static_cast<unsigned>(s.buffer.size()), 0, s.scratch, on_match, &ctx);
+  // Hits arrive in order of their end; evaluation wants them by start, once each.
+  for (std::uint32_t set : s.touched) {
+    auto& hs = s.hits[set];
+    std::sort(hs.begin(), hs.end(), [](const Hit& a, const Hit& b) { return a.start != b.start ? a.start < b.start : a.end < b.end; });
+    hs.erase(std::unique(hs.begin(), hs.end(), [](const Hit& a, const Hit& b) { return a.start == b.start && a.end == b.end; }),
+             hs.end());
+  }
+}
+
+Evidence to_evidence(const ScratchState& s, const Hit& h, std::string_view title, std::string_view body) {
+  Evidence e;
+  bool in_title = h.start < s.title_end;
+  const NormalizedText& nt = in_title ? s.title : s.body;
+  std::uint32_t base = in_title ? 0 : s.body_begin;
+  std::uint32_t limit = static_cast<std::uint32_t>(nt.text().size());
+  std::uint32_t b = std::min(h.start - std::min(h.start, base), limit);
+  std::uint32_t en = std::min(h.end - std::min(h.end, base), limit);
+  auto [ob, oe] = nt.to_original(b, std::max(b, en));
+  e.field = in_title ? grammar::ast::Field::title : grammar::ast::Field::body;
+  e.start = ob;
+  e.end = oe;
+  // The original text of the span: walk code points of the original field.
+  std::string_view orig = in_title ? title : body;
+  std::size_t i = 0, cp = 0, from = orig.size(), to = orig.size();
+  while (i < orig.size()) {
+    if (cp == ob) from = i;
+    if (cp == oe) {
+      to = i;
+      break;
+    }
+    unsigned char c = static_cast<unsigned char>(orig[i]);
+    i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    ++cp;
+  }
+  if (cp == ob && from == orig.size()) from = std::min(i, orig.size());
+  if (from < orig.size()) e.text = std::string(orig.substr(from, std::min(to, orig.size()) - from));
+  return e;
+}
+
+}  // namespace detail
+
+Classifier::Scratch::Scratch(std::unique_ptr<detail::ScratchState> s) : state_(std::move(s)) {}
+Classifier::Scratch::~Scratch() = default;
+Classifier::Scratch::Scratch(Scratch&&) noexcept = default;
+
+Classifier::Scratch Classifier::make_scratch() const {
+  auto s = std::make_unique<detail::ScratchState>();
+  if (impl_->scratch_prototype) hs_clone_scratch(impl_->scratch_prototype, &s->scratch);
+  s->hits.resize(impl_->sets.size());
+  s->stamp.assign(impl_->sets.size(), 0);
+  if (impl_->uses_sentences) {
+    UErrorCode status = U_ZERO_ERROR;
+    s->sentences.reset(icu::BreakIterator::createSentenceInstance(icu::Locale::getJapanese(), status));
+    if (U_FAILURE(status)) s->sentences.reset();
+  }
+  return Scratch(std::move(s));
+}
+
+}  // namespace shiwake::engine

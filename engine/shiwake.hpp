@@ -1,0 +1,63 @@
+// The engine's public interface: compile a loaded rule pack once into an immutable
+// Classifier, give each thread a Scratch, classify notices. Everything else in engine/ is
+// internal. Tests: tests/test_classify.cpp, tests/test_differential.cpp.
+#pragma once
+
+#include "engine/notice.hpp"
+#include "engine/pack.hpp"
+#include "engine/result.hpp"
+
+#include <memory>
+#include <vector>
+
+namespace shiwake::engine {
+
+namespace detail {
+struct CompiledPack;
+struct ScratchState;
+}  // namespace detail
+
+// Which sub-expressions held, node by node, for `explain`. Filled only when asked for.
+struct Trace {
+  struct Node {
+    const grammar::ast::x3::position_tagged* ast = nullptr;  // the AST node (into Pack)
+    int parent = -1;       // index of the enclosing node; -1 for the root
+    bool evaluated = false;
+    bool held = false;     // held at least once (in some sentence, for nodes inside sentence())
+  };
+  // Per condition (rules first, in pack order, then data types, leak, outage, reportable,
+  // severity), per compiled node; children come before their parent, the root is last.
+  std::vector<std::vector<Node>> conditions;
+};
+
+class Classifier {
+ public:
+  class Scratch {
+   public:
+    ~Scratch();
+    Scratch(Scratch&&) noexcept;
+
+   private:
+    friend class Classifier;
+    explicit Scratch(std::unique_ptr<detail::ScratchState> s);
+    std::unique_ptr<detail::ScratchState> state_;
+  };
+
+  // Compiles every condition of the pack and all their terms into one scan database.
+  // Returns nullptr when the pack has errors; every error is appended to `diagnostics`.
+  static std::unique_ptr<Classifier> compile(Pack pack, std::vector<Diagnostic>& diagnostics);
+  ~Classifier();
+
+  const Pack& pack() const;
+  Scratch make_scratch() const;
+  Result classify(const Notice& notice, Scratch& scratch, Trace* trace = nullptr) const;
+
+  // Statistics for `check` and the benchmark.
+  std::size_t pattern_count() const;
+
+ private:
+  explicit Classifier(std::unique_ptr<detail::CompiledPack> impl);
+  std::unique_ptr<detail::CompiledPack> impl_;
+};
+
+}  // namespace shiwake::engine

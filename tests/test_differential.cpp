@@ -1,0 +1,121 @@
+// The engine against the reference evaluator (tests/reference_evaluator.hpp): random
+// expressions over every construct of the DSL that works on text, on every notice of the
+// corpus; the two must agree on every verdict and every evidence span.
+#include "engine/notice_io.hpp"
+#include "grammar/dsl.hpp"
+#include "tests/reference_evaluator.hpp"
+#include "tests/support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <random>
+#include <set>
+
+namespace {
+
+const std::vector<std::string> kWords = {"不正アクセス", "漏えい", "漏洩", "個人情報", "可能性", "ランサムウェア", "メール",
+                                         "お詫び", "カード", "サーバ", "調査", "確認", "2024年", "氏名", "。", "の",
+                                         "ございません", "ウイルス", "第三者", "システム", "USB", "お客様"};
+const std::map<std::string, std::vector<std::string>> kLists = {
+    {"leak", {"漏えい", "漏洩", "流出"}},
+    {"attack", {"不正アクセス", "攻撃", "ランサムウェア", "ウイルス"}},
+    {"people", {"お客様", "会員", "氏名", "個人情報"}},
+};
+
+// A random expression in the DSL's text, depth-bounded.
+class Generator {
+ public:
+  explicit Generator(unsigned seed) : rng_(seed) {}
+
+  std::string expr(int depth) {
+    int pick = depth <= 0 ? 0 : static_cast<int>(rng_() % 11);
+    switch (pick) {
+      case 0: return term();
+      case 1: return expr(depth - 1) + " and " + expr(depth - 1);
+      case 2: return expr(depth - 1) + " or " + expr(depth - 1);
+      case 3: return "not " + paren(depth - 1);
+      case 4: return std::string(rng_() % 2 ? "any(" : "all(") + expr(depth - 1) + ", " + expr(depth - 1) + ", " + expr(depth - 1) + ")";
+      case 5: return std::to_string(rng_() % 3 + 1) + " of (" + expr(depth - 1) + ", " + expr(depth - 1) + ", " + expr(depth - 1) + ")";
+      case 6: return "count(" + term() + ") " + op() + " " + std::to_string(rng_() % 4);
+      case 7: return "near(" + term() + ", " + term() + ", " + std::to_string(rng_() % 60) + ")";
+      case 8: return term() + " before " + term() + " within " + std::to_string(rng_() % 60);
+      case 9: return std::string(rng_() % 2 ? "sentence(" : "paragraph(") + expr(depth - 1) + ")";
+      default: return "(" + expr(depth - 1) + ")";
+    }
+  }
+
+ private:
+  std::string paren(int depth) { return "(" + expr(depth) + ")"; }
+  std::string op() {
+    static const char* const kOps[] = {"<", "<=", ">", ">=", "==", "!="};
+    return kOps[rng_() % 6];
+  }
+  std::string term() {
+    static const char* const kFields[] = {"", "", "", "title:", "body:"};
+    std::string f = kFields[rng_() % 5];
+    if (rng_() % 4 == 0) {
+      auto it = kLists.begin();
+      std::advance(it, rng_() % kLists.size());
+      return f + "$" + it->first;
+    }
+    return f + "\"" + kWords[rng_() % kWords.size()] + "\"";
+  }
+  std::mt19937 rng_;
+};
+
+std::vector<shiwake::engine::Notice> corpus_notices() {
+  shiwake::engine::NoticeReader reader({std::string(SHIWAKE_SOURCE_DIR) + "/corpus/notices.jsonl"});
+  std::vector<shiwake::engine::Notice> out;
+  while (auto x = reader.next())
+    if (auto* n = std::get_if<shiwake::engine::Notice>(&*x)) out.push_back(std::move(*n));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the engine agrees with the reference evaluator on random expressions over the corpus") {
+  auto notices = corpus_notices();
+  REQUIRE(notices.size() >= 40);
+  std::string lists_yaml;
+  for (const auto& [name, items] : kLists) {
+    lists_yaml += "  " + name + ": [";
+    for (std::size_t i = 0; i < items.size(); ++i) lists_yaml += (i ? ", \"" : "\"") + items[i] + "\"";
+    lists_yaml += "]\n";
+  }
+  Generator gen(20261122);
+  int fired = 0, compared = 0;
+  for (int round = 0; round < 150; ++round) {
+    std::string when = gen.expr(1 + round % 4);
+    CAPTURE(when);
+    auto parsed = shiwake::grammar::parse_expression(when);
+    REQUIRE(parsed.expr);
+    std::vector<shiwake::Diagnostic> ds;
+    auto c = shiwake::test::pack_from_yaml(shiwake::test::one_rule_pack(when, lists_yaml), &ds);
+    REQUIRE(c);
+    auto scratch = c->make_scratch();
+    for (const auto& n : notices) {
+      CAPTURE(n.id);
+      auto r = c->classify(n, scratch);
+      shiwake::test::ReferenceEvaluator ref(kLists, n.title, n.text);
+      std::vector<shiwake::test::ReferenceEvaluator::Span> spans;
+      bool expected = ref.run(parsed.expr->root, &spans);
+      REQUIRE(!r.matches.empty() == expected);
+      ++compared;
+      if (!expected) continue;
+      ++fired;
+      std::vector<std::string> want, got;
+      std::set<std::pair<std::uint32_t, std::uint32_t>> seen;
+      for (const auto& s : spans)
+        if (seen.insert({s.start, s.end}).second) {
+          auto e = ref.to_original(s);
+          want.push_back(std::to_string(int(e.field)) + ":" + std::to_string(e.start) + "-" + std::to_string(e.end));
+        }
+      for (const auto& e : r.matches[0].evidence)
+        got.push_back(std::to_string(int(e.field)) + ":" + std::to_string(e.start) + "-" + std::to_string(e.end));
+      CHECK(got == want);
+    }
+  }
+  MESSAGE("compared " << compared << " verdicts, " << fired << " fired");
+  CHECK(fired > 100);               // the expressions are not all trivially false
+  CHECK(fired < compared - 100);    // nor all trivially true
+}

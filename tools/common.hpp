@@ -1,0 +1,39 @@
+// What several commands share: finding and compiling the rule pack with its diagnostics
+// printed, option parsing with clear usage errors, display-width text for tables.
+#pragma once
+
+#include "engine/shiwake.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace shiwake::tools {
+
+namespace po = boost::program_options;
+
+// The rule pack folder: the one given, else $SHIWAKE_RULES, else ./rules.
+std::string rules_dir(const std::string& given);
+
+// Loads and compiles a pack, printing every diagnostic to stderr. nullptr on errors.
+std::unique_ptr<engine::Classifier> load_classifier(const std::string& dir, bool show_warnings = false);
+
+void print_diagnostics(const std::vector<Diagnostic>& ds, std::ostream& out, bool show_warnings = true);
+
+// Parses a command's options; prints the error and usage and returns false on bad input.
+// `help` is set when --help was asked for (the usage is printed to stdout then).
+bool parse_options(int argc, char** argv, const po::options_description& visible,
+                   const po::positional_options_description& positional, po::variables_map& vm,
+                   const char* usage_line, const po::options_description* hidden = nullptr);
+
+// Display width of UTF-8 text in terminal columns (East Asian wide and full-width count 2).
+std::size_t display_width(std::string_view s);
+// Cut to at most `width` columns, ending in "…" when cut; pads with spaces to `width`.
+std::string fit(std::string_view s, std::size_t width);
+
+bool stderr_is_terminal();
+
+}  // namespace shiwake::tools
