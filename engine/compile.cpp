@@ -41,8 +41,6 @@ std::string escape_literal(std::string_view s) {
   return out;
 }
 
-const char* field_name(ast::Field f) { return f == ast::Field::title ? "title" : f == ast::Field::body ? "body" : "any"; }
-
 struct FactInfo {
   const char* name;
   Fact fact;
