@@ -12,6 +12,11 @@
 
 namespace shiwake::engine {
 
+namespace detail {
+template <bool kTrackOffsets>
+class Normalizer;
+}  // namespace detail
+
 // A normalized text and, for every byte offset in it, where it came from.
 class NormalizedText {
  public:
@@ -25,17 +30,39 @@ class NormalizedText {
   // Code-point index of a normalized byte offset: distances in the DSL are in characters.
   std::uint32_t char_index(std::size_t byte) const;
 
+  // Number of code points of the normalized text and of the original it came from.
+  std::uint32_t char_count() const { return char_count_; }
+  std::uint32_t original_length() const { return original_length_; }
+
  private:
-  friend NormalizedText normalize(std::string_view);
+  template <bool kTrackOffsets>
+  friend class detail::Normalizer;
+
+  // Consecutive normalized code points [first_char, next segment's first_char) that map
+  // either one to one onto consecutive original code points from orig_begin (step 1), or
+  // all onto the range [orig_begin, orig_end) (step 0). Most text is copied unchanged, so
+  // a notice needs a few segments per line rather than a table entry per byte.
+  struct Segment {
+    std::uint32_t first_char;
+    std::uint32_t orig_begin;
+    std::uint32_t orig_end;
+    std::uint32_t step;
+  };
+  static constexpr std::size_t kBlockBits = 6;
+
+  std::pair<std::uint32_t, std::uint32_t> original_of(std::uint32_t char_index) const;
+
   std::string text_;
-  std::vector<std::uint32_t> orig_begin_;  // per normalized byte: original code point where its edit starts
-  std::vector<std::uint32_t> orig_end_;    // per normalized byte: original code point where its edit ends
-  std::vector<std::uint32_t> char_index_;  // per normalized byte (+1): code point index in text_
+  std::vector<Segment> segments_;           // sorted by first_char; orig_end never decreases
+  std::vector<std::uint32_t> block_chars_;  // per 64-byte block of text_: code points before it
+  std::uint32_t char_count_ = 0;
+  std::uint32_t original_length_ = 0;
 };
 
-// NFKC with case folding, then white space between two CJK characters removed, line
-// breaks inside a sentence joined, dash and long-vowel variants folded. `original` must
-// be valid UTF-8 (the notice reader repairs it first).
+// NFKC with case folding, then white space next to a CJK character removed, line
+// breaks inside a sentence joined, dash and long-vowel variants folded, runs of spaces
+// collapsed. `original` should be valid UTF-8 (the notice reader repairs it first); any
+// ill-formed sequence left is read as U+FFFD, one original code point per sequence.
 NormalizedText normalize(std::string_view original);
 
 // The same pipeline for a rule literal, without offsets.

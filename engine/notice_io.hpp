@@ -84,4 +84,11 @@ std::vector<std::size_t> repair_utf8(std::string& text);
 // source_line and also_in when set. UTF-8 as is, no \u escapes for non-ASCII.
 std::string notice_to_json(const Notice& notice);
 
+namespace detail {
+// A line of only white space, NBSP or ideographic spaces.
+bool is_blank(std::string_view line);
+// Without leading and trailing white space, NBSP and ideographic spaces.
+std::string_view trim(std::string_view s);
+}  // namespace detail
+
 }  // namespace shiwake::engine

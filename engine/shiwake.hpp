@@ -21,11 +21,13 @@ struct ScratchState;
 struct Trace {
   struct Node {
     const grammar::ast::x3::position_tagged* ast = nullptr;  // the AST node (into Pack)
+    int parent = -1;       // index of the enclosing node; -1 for the root
+    const char* kind = ""; // and, or, not, at_least, sentence, paragraph, term, count, near, ...
     bool evaluated = false;
-    bool held = false;
+    bool held = false;     // held at least once (in some sentence, for nodes inside sentence())
   };
-  // Per condition (rules first, in pack order, then data types, leak, outage, severity),
-  // per compiled node.
+  // Per condition (rules first, in pack order, then data types, leak, outage, reportable,
+  // severity), per compiled node; children come before their parent, the root is last.
   std::vector<std::vector<Node>> conditions;
 };
 
