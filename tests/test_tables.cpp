@@ -24,7 +24,7 @@ TEST_CASE("display width counts East Asian wide and full-width characters as two
       {"漏えい", 6},                 // kanji and hiragana: Wide
       {"ＤＤｏＳ", 8},               // full-width Latin: Fullwidth
       {"ｶﾞｲﾄﾞ", 5},                  // half-width katakana (voiced mark is its own character): Halfwidth
-      {"2023年7月", 8},
+      {"2023年7月", 9},
       {"「お詫び」", 10},            // CJK brackets: Wide
       {"…", 1},                      // Ambiguous: one column outside CJK locales
       {"e\xCC\x81", 1},              // e + combining acute: the mark takes no column
