@@ -39,3 +39,13 @@ TEST_CASE("explain without a notice, or with an unknown id, is a usage error") {
   CHECK(r.exit_code == 2);
   CHECK(r.out.find("no notice with id 'no-such-id' among 54") != std::string::npos);
 }
+
+TEST_CASE("explain --rule shows a rule that neither fired nor nearly fired") {
+  const std::string cmd = "explain --color never --rules rules --id n-eb73404b6729 corpus/notices.jsonl";
+  CommandResult plain = run_shiwake(cmd + " 2>&1");
+  CHECK(plain.out.find(" ddos → ddos") == std::string::npos);
+  CommandResult asked = run_shiwake(cmd + " --rule ddos 2>&1");
+  CHECK(asked.exit_code == 0);
+  CHECK(asked.out.find("  not    ddos → ddos  (rules/") != std::string::npos);
+  CHECK(run_shiwake(cmd + " --rule no-such-rule 2>/dev/null").exit_code == 2);
+}

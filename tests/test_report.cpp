@@ -202,6 +202,29 @@ TEST_CASE("report --results renders a results file, with the texts when the noti
   CHECK(card(with_text.out, "hostile").find("onerror=alert(1)&gt;") != std::string::npos);
 }
 
+TEST_CASE("report's timeline has a bar per month with notices, from the first month to the last") {
+  TempDir dir;
+  // Results with published dates set, read back with --results.
+  auto results = classify("tests/data/report/pack", "tests/data/report/notices.jsonl");
+  std::string jsonl;
+  for (auto [id, r] : results) {
+    if (id == "hostile") r["facts"]["published"] = "2024-02-29";
+    if (id == "plain") r["facts"]["published"] = "2023-11-01";
+    if (id == "reported") r["facts"]["published"] = nullptr;
+    jsonl += r.dump() + "\n";
+  }
+  write_file(dir / "results.jsonl", jsonl);
+  CommandResult r = run_shiwake("report --results " + shell_quote((dir / "results.jsonl").string()) + " -o - 2>/dev/null");
+  REQUIRE(r.exit_code == 0);
+  std::string timeline = chart(r.out, "chart-timeline");
+  CHECK(count(timeline, "<rect") == 2);
+  CHECK(timeline.find("<title>2023-11: 1</title>") != std::string::npos);
+  CHECK(timeline.find("<title>2024-02: 1</title>") != std::string::npos);
+  // The months between are on the axis, without bars.
+  for (const char* month : {">2023-11<", ">2023-12<", ">2024-01<", ">2024-02<"}) CHECK(timeline.find(month) != std::string::npos);
+  CHECK(timeline.find("1 without a published date") != std::string::npos);
+}
+
 TEST_CASE("report renders in headless Chromium: screenshot, and the DOM after its script ran") {
   std::string browser = chromium();
   if (browser.empty())
