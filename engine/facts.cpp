@@ -12,7 +12,8 @@
 //      (人分, 名分, 件分: "worth of records") or a total (計, 合計);
 //   0  none of those: not a candidate.
 // Counts next to a not-affected word (在校, 在籍, 従業員数…), right after a staff word
-// (職員1名, 教諭2名), or mail counts in a sentence about spam are dropped. The affected
+// (職員1名, 教諭2名), units (100人ずつ, 100人を1グループとして) and mail counts in a
+// sentence about spam are dropped. The affected
 // count is the largest of the highest tier: a notice gives its total and its parts, and
 // the total is the one the taxonomy asks for. People and record counters (人 名 件 世帯
 // アカウント…) come first; organizations (社, 団体, 法人…) count only at tier 2 and only
@@ -26,8 +27,9 @@
 // Dates: published is the notice's own date: the last full date of the title (notices
 // end their titles with it), else a dated line or a date with 公表/掲載/更新/発表 at the
 // top or bottom of the body, else the input's `published`. discovered is the first date
-// that a sentence ties to 判明/発覚/確認/検知/気づ… (not negated), month-days read with
-// the published date as reference, never after the published date.
+// that a sentence ties to 判明/発覚/確認/検知/気づ/連絡を受け… (not negated, not a date
+// bounding a period), month-days read with the published date as reference, never after
+// the published date.
 #include "engine/facts.hpp"
 
 #include "grammar/date.hpp"
@@ -62,6 +64,9 @@ constexpr std::array<std::string_view, 14> kNotAffectedWords{
 // Right before a count, these make it the people who acted, not the affected (職員1名).
 constexpr std::array<std::string_view, 9> kStaffWords{"職員", "従業員", "社員", "教諭", "教員", "担当者", "作業者",
                                                        "派遣社員", "委託先"};
+// Right after a count, these make it a unit, not a total (「100人を1グループとして」「1人あたり」).
+constexpr std::array<std::string_view, 8> kUnitWords{"ずつ", "ごと", "毎", "単位", "あたり", "当たり", "につき",
+                                                     "グループ"};
 // Mail sent by whoever abused an account: its counts are messages or recipients.
 constexpr std::array<std::string_view, 6> kSpamWords{"迷惑メール", "フィッシングメール", "不審メール", "不審なメール",
                                                       "なりすましメール", "スパム"};
@@ -75,6 +80,7 @@ constexpr std::array<std::string_view, 3> kWorthCounters{"人分", "名分", "�
 constexpr std::array<std::string_view, 18> kDiscoveryWords{
     "判明", "発覚", "確認", "検知", "検出", "気づ", "気付", "発見", "把握", "認知", "感知", "見つか",
     "連絡を受け", "報告を受け", "指摘を受け", "指摘により", "通報を受け", "情報提供を受け"};
+constexpr std::array<std::string_view, 8> kPeriodWords{"から", "まで", "以前", "以降", "以後", "かけて", "~", "頃"};
 constexpr std::array<std::string_view, 4> kNegations{"ず", "ない", "ません", "無い"};
 constexpr std::array<std::string_view, 8> kDateLabels{"公表日", "掲載日", "更新日", "発表日", "公開日", "発行日",
                                                       "最終更新", "作成日"};
@@ -223,6 +229,7 @@ Candidate assess(std::string_view text, const Quantity& q, std::size_t floor) {
   const std::size_t near_lo = back_chars(text, q.begin, 25, ss), near_hi = forward_chars(text, q.end, 25, se);
   if (contains_any(text.substr(near_lo, near_hi - near_lo), kNotAffectedWords)) return c;
   if (ends_with_any(text.substr(ss, q.begin - ss), kStaffWords)) return c;
+  if (contains_any(text.substr(q.end, forward_chars(text, q.end, 6, se) - q.end), kUnitWords)) return c;
   if (contains_any(sentence, kSpamWords)) {
     std::string_view after = text.substr(q.end, forward_chars(text, q.end, 15, se) - q.end);
     if (after.find("宛") != std::string_view::npos || after.find("送信") != std::string_view::npos) return c;
@@ -354,9 +361,17 @@ std::optional<grammar::Date> input_date(const std::string& published) {
 }
 
 // The first date a sentence ties to a discovery word: the nearest date before the word
-// in its sentence, else the nearest after it.
+// in its sentence, else the nearest after it, else the nearest before it on its line or
+// the line above (a timeline: 「1月14日(火)」 then 「…痕跡を確認しました。」). Dates that
+// bound a period (「…から」「…までの間」「…以前」) are when something lasted, not when it
+// was learned.
 std::optional<grammar::Date> discovery_date(std::string_view body, std::optional<grammar::Date> reference) {
-  const auto dates = grammar::find_dates(body, reference);
+  std::vector<grammar::DateMatch> dates;
+  for (const auto& m : grammar::find_dates(body, reference)) {
+    std::string_view after = body.substr(m.end, forward_chars(body, m.end, 14, body.size()) - m.end);
+    after = after.substr(0, std::min(after.find("、"), after.find('\n')));
+    if (!contains_any(after, kPeriodWords)) dates.push_back(m);
+  }
   for (std::size_t ss = 0; ss < body.size();) {
     const std::size_t se = sentence_end(body, ss);
     std::string_view sentence = body.substr(ss, se - ss);
@@ -369,15 +384,24 @@ std::optional<grammar::Date> discovery_date(std::string_view body, std::optional
       // 「検知されず」「確認されておりません」: the word, denied (within the 8 characters after
       // it, so 「判明しましたが、被害はない」 still counts).
       if (contains_any(body.substr(w_end, forward_chars(body, w_end, 8, se) - w_end), kNegations)) continue;
+      const std::size_t ls = line_start(body, ss);
+      std::size_t above = ls;  // start of the previous non-empty line
+      while (above > 0) {
+        above = line_start(body, above - 1);
+        if (body.substr(above, line_end(body, above) - above).find_first_not_of(" \t") != std::string_view::npos) break;
+      }
       const grammar::DateMatch* before = nullptr;
       const grammar::DateMatch* later = nullptr;
+      const grammar::DateMatch* nearby = nullptr;
       for (const auto& m : dates) {
+        if (m.end <= w && m.begin >= above) nearby = &m;
         if (m.begin < ss || m.end > se) continue;
         if (m.end <= w) before = &m;
         else if (!later && m.begin >= w_end) later = &m;
       }
       if (before) found = before->date;
       else if (later) found = later->date;
+      else if (nearby) found = nearby->date;
       if (found && reference && grammar::compare(*found, *reference) > 0) found.reset();
     }
     if (found) return found;
