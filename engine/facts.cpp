@@ -49,14 +49,15 @@ using grammar::Quantity;
 // --- Vocabulary (normalized forms: NFKC, case folded; see the header comment) ---
 
 // Words that say a count is of affected people or records.
-constexpr std::array<std::string_view, 33> kAffectedWords{
+constexpr std::array<std::string_view, 35> kAffectedWords{
     "漏えい", "漏洩", "漏れ", "流出", "流失", "可能性", "おそれ", "恐れ", "対象", "影響", "閲覧", "該当",
     "紛失", "盗難", "盗ま", "誤送信", "誤送付", "誤配", "誤掲載", "誤って", "誤交付", "誤表示", "被害", "不正利用",
-    "窃取", "抜き取", "持ち出", "本人数", "件数", "人数", "記録されて", "含まれて", "保存されて"};
+    "窃取", "抜き取", "持ち出", "本人数", "件数", "人数", "記録されて", "含まれて", "保存されて", "表示され", "見える状態"};
 // Words that say a count is of people or records of some kind, without saying affected.
-constexpr std::array<std::string_view, 18> kSubjectWords{
+constexpr std::array<std::string_view, 25> kSubjectWords{
     "個人情報", "個人データ", "情報", "データ", "お客様", "お客さま", "顧客", "会員", "利用者", "患者", "申込者",
-    "応募者", "受講者", "受験者", "生徒", "児童", "学生", "住民"};
+    "応募者", "受講者", "受験者", "生徒", "児童", "学生", "住民", "受信者", "送信先", "宛先", "参加者", "対象者",
+    "保護者", "被保険者"};
 // Words that say a count is a population, not the affected (「全校で約8,700人の児童が在校」).
 constexpr std::array<std::string_view, 14> kNotAffectedWords{
     "在校", "在籍", "在学", "全校", "全社", "従業員数", "社員数", "職員数", "会員数", "登録者数", "利用者数",
@@ -67,7 +68,8 @@ constexpr std::array<std::string_view, 9> kStaffWords{"職員", "従業員", "�
 // Right after a count, these make it a unit, not a total (「100人を1グループとして」「1人あたり」).
 constexpr std::array<std::string_view, 8> kUnitWords{"ずつ", "ごと", "毎", "単位", "あたり", "当たり", "につき",
                                                      "グループ"};
-// Mail sent by whoever abused an account: its counts are messages or recipients.
+// Mail sent by whoever abused an account: its counts near these words are messages or
+// recipients.
 constexpr std::array<std::string_view, 6> kSpamWords{"迷惑メール", "フィッシングメール", "不審メール", "不審なメール",
                                                       "なりすましメール", "スパム"};
 // Counters of people or records, and of organizations.
@@ -112,26 +114,34 @@ std::size_t forward_chars(std::string_view s, std::size_t pos, std::size_t chars
 }
 
 // Sentence bounds around [begin, end): a sentence ends at 。 ! ? or a line break (the
-// normalizer joined the breaks inside sentences, so those left are real).
+// normalizer joined the breaks inside sentences, so those left are real). A text without
+// any (hostile, or a table flattened to one line) is cut every kMaxSentenceBytes, so the
+// work per count stays bounded.
+constexpr std::size_t kMaxSentenceBytes = 1024;
 std::size_t sentence_start(std::string_view s, std::size_t pos) {
-  while (pos > 0) {
+  const std::size_t limit = pos > kMaxSentenceBytes ? pos - kMaxSentenceBytes : 0;
+  while (pos > limit) {
     if (s[pos - 1] == '\n' || s[pos - 1] == '!' || s[pos - 1] == '?') return pos;
     if (pos >= 3 && s.compare(pos - 3, 3, "。") == 0) return pos;
     --pos;
   }
-  return 0;
+  return pos;
 }
 std::size_t sentence_end(std::string_view s, std::size_t pos) {
-  while (pos < s.size()) {
+  const std::size_t limit = std::min(s.size(), pos + kMaxSentenceBytes);
+  while (pos < limit) {
     if (s[pos] == '\n' || s[pos] == '!' || s[pos] == '?') return pos;
     if (s.compare(pos, 3, "。") == 0) return pos + 3;
     ++pos;
   }
-  return s.size();
+  return limit;
 }
+// The start of the line holding `pos`, looking back at most 2 x kMaxSentenceBytes.
 std::size_t line_start(std::string_view s, std::size_t pos) {
-  const std::size_t nl = pos == 0 ? std::string_view::npos : s.rfind('\n', pos - 1);
-  return nl == std::string_view::npos ? 0 : nl + 1;
+  const std::size_t limit = pos > 2 * kMaxSentenceBytes ? pos - 2 * kMaxSentenceBytes : 0;
+  for (; pos > limit; --pos)
+    if (s[pos - 1] == '\n') return pos;
+  return limit;
 }
 std::size_t line_end(std::string_view s, std::size_t pos) {
   const std::size_t nl = s.find('\n', pos);
@@ -191,9 +201,14 @@ bool is_one_of(std::string_view s, const std::array<std::string_view, N>& words)
 
 // The previous non-empty line before the line holding `pos`, when it is short enough to be
 // a heading or a label (「(2)漏えい件数」「<対象>」「情報流出した可能性のあるお客さま数:」).
+// Only a count in the first 80 characters of its line has a heading: further along, the
+// line is prose with its own context.
 std::string_view heading_above(std::string_view s, std::size_t pos, std::size_t floor) {
-  constexpr std::size_t kHeadingChars = 40;
-  std::size_t ls = line_start(s, pos);
+  constexpr std::size_t kHeadingChars = 40, kReach = 80;
+  const std::size_t reach = back_chars(s, pos, kReach, floor);
+  const std::size_t nl = s.substr(reach, pos - reach).rfind('\n');
+  if (nl == std::string_view::npos && reach > floor) return {};
+  std::size_t ls = nl == std::string_view::npos ? reach : reach + nl + 1;
   while (ls > floor) {
     const std::size_t prev_end = ls - 1;  // the '\n'
     const std::size_t prev_start = std::max(line_start(s, prev_end), floor);
@@ -215,28 +230,26 @@ struct Candidate {
   std::size_t context_at = std::string_view::npos;
 };
 
-Candidate assess(std::string_view text, const Quantity& q, std::size_t floor) {
+// [ss, se) is the sentence holding the count.
+Candidate assess(std::string_view text, const Quantity& q, std::size_t floor, std::size_t ss, std::size_t se) {
   Candidate c;
   c.q = q;
   const bool people = is_one_of(q.counter, kPeopleCounters);
   c.organization = is_one_of(q.counter, kOrgCounters);
   if ((!people && !c.organization) || q.value < 1 || !std::isfinite(q.value)) return c;
 
-  const std::size_t ss = std::max(sentence_start(text, q.begin), floor), se = sentence_end(text, q.end);
-  std::string_view sentence = text.substr(ss, se - ss);
-
   // Not the affected: populations, the staff who acted, spam counts.
   const std::size_t near_lo = back_chars(text, q.begin, 25, ss), near_hi = forward_chars(text, q.end, 25, se);
   if (contains_any(text.substr(near_lo, near_hi - near_lo), kNotAffectedWords)) return c;
   if (ends_with_any(text.substr(ss, q.begin - ss), kStaffWords)) return c;
   if (contains_any(text.substr(q.end, forward_chars(text, q.end, 6, se) - q.end), kUnitWords)) return c;
-  if (contains_any(sentence, kSpamWords)) {
+  const std::size_t lo = back_chars(text, q.begin, 80, ss), hi = forward_chars(text, q.end, 50, se);
+  if (contains_any(text.substr(lo, hi - lo), kSpamWords)) {
     std::string_view after = text.substr(q.end, forward_chars(text, q.end, 15, se) - q.end);
     if (after.find("宛") != std::string_view::npos || after.find("送信") != std::string_view::npos) return c;
   }
 
   // Tier 2: an affected word in the sentence near the count, or in a heading above it.
-  const std::size_t lo = back_chars(text, q.begin, 80, ss), hi = forward_chars(text, q.end, 50, se);
   auto found = find_nearest(text.substr(lo, hi - lo), kAffectedWords, q.begin - lo, q.end - lo);
   if (!found.first.empty()) {
     c.tier = 2;
@@ -282,10 +295,15 @@ std::string format_count(const Quantity& q) {
 void read_affected(const ScratchState& s, const Notice& notice, Facts& facts) {
   std::string_view text = s.buffer;
   std::vector<Candidate> people, orgs;
+  std::size_t ss = 0, se = 0;  // the sentence of the previous count: counts often share one
   for (const Quantity& q : grammar::find_quantities(text)) {
     // A sentence or heading never reaches from the body back into the title.
     const std::size_t floor = q.begin >= s.body_begin ? s.body_begin : 0;
-    Candidate c = assess(text, q, floor);
+    if (q.begin < ss || q.end > se || ss < floor) {
+      ss = std::max(sentence_start(text, q.begin), floor);
+      se = std::max(sentence_end(text, q.end), q.end);
+    }
+    Candidate c = assess(text, q, floor, ss, se);
     if (c.tier == 0) continue;
     (c.organization ? orgs : people).push_back(std::move(c));
   }
@@ -376,24 +394,32 @@ std::optional<grammar::Date> discovery_date(std::string_view body, std::optional
     const std::size_t se = sentence_end(body, ss);
     std::string_view sentence = body.substr(ss, se - ss);
     std::optional<grammar::Date> found;
-    for (std::size_t from = 0; from < sentence.size() && !found;) {
-      auto [word, at] = find_any(sentence.substr(from), kDiscoveryWords);
-      if (word.empty()) break;
-      const std::size_t w = ss + from + at, w_end = w + word.size();
-      from += at + word.size();
+    // Every discovery word of the sentence, in text order, each found in one pass.
+    std::vector<std::pair<std::size_t, std::size_t>> words;  // (offset in body, length)
+    for (std::string_view word : kDiscoveryWords)
+      for (std::size_t at = sentence.find(word); at != std::string_view::npos; at = sentence.find(word, at + word.size()))
+        words.emplace_back(ss + at, word.size());
+    std::sort(words.begin(), words.end());
+    for (auto [w, length] : words) {
+      if (found) break;
+      const std::size_t w_end = w + length;
       // 「検知されず」「確認されておりません」: the word, denied (within the 8 characters after
       // it, so 「判明しましたが、被害はない」 still counts).
       if (contains_any(body.substr(w_end, forward_chars(body, w_end, 8, se) - w_end), kNegations)) continue;
       const std::size_t ls = line_start(body, ss);
       std::size_t above = ls;  // start of the previous non-empty line
       while (above > 0) {
-        above = line_start(body, above - 1);
-        if (body.substr(above, line_end(body, above) - above).find_first_not_of(" \t") != std::string_view::npos) break;
+        const std::size_t prev_end = above - 1;  // its '\n'
+        above = line_start(body, prev_end);
+        if (body.substr(above, prev_end - above).find_first_not_of(" \t") != std::string_view::npos) break;
       }
       const grammar::DateMatch* before = nullptr;
       const grammar::DateMatch* later = nullptr;
       const grammar::DateMatch* nearby = nullptr;
-      for (const auto& m : dates) {
+      auto first = std::lower_bound(dates.begin(), dates.end(), above,
+                                    [](const grammar::DateMatch& m, std::size_t at) { return m.begin < at; });
+      for (auto it = first; it != dates.end() && it->begin < se; ++it) {
+        const grammar::DateMatch& m = *it;
         if (m.end <= w && m.begin >= above) nearby = &m;
         if (m.begin < ss || m.end > se) continue;
         if (m.end <= w) before = &m;
