@@ -12,10 +12,9 @@
 //      (人分, 名分, 件分: "worth of records") or a total (計, 合計);
 //   0  none of those: not a candidate.
 // Counts next to a not-affected word (在校, 在籍, 従業員数…), right after a staff word
-// (職員1名, 教諭2名), units (100人ずつ, 100人を1グループとして) and mail counts in a
-// sentence about spam are dropped. The affected
-// count is the largest of the highest tier: a notice gives its total and its parts, and
-// the total is the one the taxonomy asks for. People and record counters (人 名 件 世帯
+// (職員1名, 教諭2名), units (100人ずつ, 100人を1グループとして) and mail counts near
+// spam words are dropped. The affected count is the largest of the highest tier: a
+// notice gives its total and its parts, and the total is the one the taxonomy asks for. People and record counters (人 名 件 世帯
 // アカウント…) come first; organizations (社, 団体, 法人…) count only at tier 2 and only
 // when no person or record count qualifies (「流出した可能性のあるお客さま数: 17,891社」).
 //
