@@ -15,12 +15,6 @@ namespace shiwake::tools {
 
 namespace {
 
-std::string join(const std::vector<std::string>& xs, const char* sep) {
-  std::string out;
-  for (const auto& x : xs) out += (out.empty() ? "" : sep) + x;
-  return out;
-}
-
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
@@ -111,9 +105,8 @@ int run_classify(int argc, char** argv) {
       ("threads,j", po::value(&threads)->default_value(0), "worker threads (0: all cores); output is the same for any N")
       ("no-progress", "no progress bar, even on a terminal");
   po::options_description hidden;
-  hidden.add_options()("input", po::value<std::vector<std::string>>(), "");
   po::positional_options_description pos;
-  pos.add("input", -1);
+  add_inputs(hidden, pos);
   po::variables_map vm;
   const char* usage =
       "shiwake classify [--rules DIR] [--format jsonl|table|csv] [--threads N] [-o FILE] [INPUT...]\n\n"
@@ -127,7 +120,7 @@ int run_classify(int argc, char** argv) {
     std::cerr << "shiwake classify: unknown --format '" << format << "' (jsonl, table or csv)\n";
     return 2;
   }
-  std::vector<std::string> inputs = vm.count("input") ? vm["input"].as<std::vector<std::string>>() : std::vector<std::string>{"-"};
+  std::vector<std::string> inputs = inputs_of(vm, {"-"});
   for (const auto& in : inputs) {
     std::error_code ec;
     if (in != "-" && !std::filesystem::exists(in, ec)) {

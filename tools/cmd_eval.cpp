@@ -27,12 +27,6 @@ std::string pct(double v) {
   return o.str();
 }
 
-std::string join(const std::vector<std::string>& xs) {
-  std::string out;
-  for (const auto& x : xs) out += (out.empty() ? "" : ",") + x;
-  return out.empty() ? "-" : out;
-}
-
 Json report_json(const engine::EvalReport& r) {
   Json j;
   Json m;
@@ -89,8 +83,8 @@ void print_set_diff(std::ostream& out, const char* what, const std::vector<std::
     if (std::find(given.begin(), given.end(), g) == given.end()) missing.push_back(g);
   if (extra.empty() && missing.empty()) return;
   out << "      " << fit(what, 11) << " ";
-  if (!missing.empty()) out << "missing " << join(missing);
-  if (!extra.empty()) out << (missing.empty() ? "" : "; ") << "extra " << join(extra);
+  if (!missing.empty()) out << "missing " << join(missing, ",", "-");
+  if (!extra.empty()) out << (missing.empty() ? "" : "; ") << "extra " << join(extra, ",", "-");
   out << "\n";
 }
 
@@ -160,9 +154,9 @@ int compare_baseline(const std::string& path, const engine::EvalReport& r, std::
     if (b.value("categories", std::vector<std::string>{}) != n.categories || b.value("tags", std::vector<std::string>{}) != n.tags ||
         b.value("severity", std::string()) != n.severity) {
       ++changed;
-      out << "changed " << n.id << " " << fit_title(n.title, 50) << "\n    was " << join(b.value("categories", std::vector<std::string>{}))
-          << " [" << join(b.value("tags", std::vector<std::string>{})) << "] " << b.value("severity", std::string())
-          << "\n    now " << join(n.categories) << " [" << join(n.tags) << "] " << n.severity
+      out << "changed " << n.id << " " << fit_title(n.title, 50) << "\n    was " << join(b.value("categories", std::vector<std::string>{}), ",", "-")
+          << " [" << join(b.value("tags", std::vector<std::string>{}), ",", "-") << "] " << b.value("severity", std::string())
+          << "\n    now " << join(n.categories, ",", "-") << " [" << join(n.tags, ",", "-") << "] " << n.severity
           << (n.exact ? "  (now right)" : b.value("exact", false) ? "  (was right)" : "") << "\n";
     }
   }
@@ -185,9 +179,8 @@ int run_eval(int argc, char** argv) {
       ("baseline", po::value(&baseline), "fail (exit 1) when any headline metric drops below this `eval --json` report")
       ("threads,j", po::value(&threads)->default_value(0), "worker threads (0: all cores)");
   po::options_description hidden;
-  hidden.add_options()("input", po::value<std::vector<std::string>>(), "");
   po::positional_options_description pos;
-  pos.add("input", -1);
+  add_inputs(hidden, pos);
   po::variables_map vm;
   const char* usage =
       "shiwake eval --gold FILE [--rules DIR] [--json] [--baseline FILE] [INPUT... | --results FILE]\n\n"
@@ -222,7 +215,7 @@ int run_eval(int argc, char** argv) {
   } else {
     auto classifier = load_classifier(rules_dir(rules));
     if (!classifier) return 2;
-    std::vector<std::string> inputs = vm.count("input") ? vm["input"].as<std::vector<std::string>>() : std::vector<std::string>{"-"};
+    std::vector<std::string> inputs = inputs_of(vm, {"-"});
     engine::NoticeReader reader(inputs, &std::cin);
     engine::StreamOptions options;
     options.threads = threads;

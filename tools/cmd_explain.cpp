@@ -27,12 +27,6 @@ struct Style {
   std::string mark_close() const { return color ? "\x1b[0m" : "]]"; }
 };
 
-std::string join(const std::vector<std::string>& xs) {
-  std::string out;
-  for (const auto& x : xs) out += (out.empty() ? "" : ", ") + x;
-  return out.empty() ? "-" : out;
-}
-
 std::string one_line(std::string s) {
   for (char& c : s)
     if (c == '\n') c = ' ';
@@ -178,9 +172,8 @@ int run_explain(int argc, char** argv) {
       ("rule", po::value<std::vector<std::string>>(), "also show this rule's condition tree (repeatable)")
       ("color", po::value(&color)->default_value("auto"), "auto | always | never");
   po::options_description hidden;
-  hidden.add_options()("input", po::value<std::vector<std::string>>(), "");
   po::positional_options_description pos;
-  pos.add("input", -1);
+  add_inputs(hidden, pos);
   po::variables_map vm;
   const char* usage =
       "shiwake explain [--rules DIR] NOTICE\n"
@@ -203,7 +196,7 @@ int run_explain(int argc, char** argv) {
   auto classifier = load_classifier(rules_dir(rules));
   if (!classifier) return 2;
 
-  engine::NoticeReader reader(vm["input"].as<std::vector<std::string>>(), &std::cin);
+  engine::NoticeReader reader(inputs_of(vm), &std::cin);
   std::optional<engine::Notice> notice;
   unsigned seen = 0;
   while (auto next = reader.next()) {
@@ -234,7 +227,7 @@ int run_explain(int argc, char** argv) {
     }
   std::ostream& out = std::cout;
   out << st.on("1") << notice->title << st.off() << "\n  id " << r.id << "\n\n";
-  out << "categories  " << join(r.categories) << "\ntags        " << join(r.tags) << "\nseverity    " << st.on("1") << r.severity
+  out << "categories  " << join(r.categories, ", ", "-") << "\ntags        " << join(r.tags, ", ", "-") << "\nseverity    " << st.on("1") << r.severity
       << st.off();
   if (!r.why.where.empty()) out << "  (" << r.why.where << ")" << (r.why.why.empty() ? "" : ": " + r.why.why);
   out << "\nreportable  " << (r.reportable ? "yes" : "no") << "\n";
@@ -280,7 +273,7 @@ int run_explain(int argc, char** argv) {
   out << "  affected    " << (r.facts.affected ? std::to_string(static_cast<long long>(*r.facts.affected)) : "-")
       << (r.facts.affected_why.empty() ? "" : "  (" + r.facts.affected_why + ")") << "\n";
   for (const auto& e : r.facts.affected_evidence) out << "                « " << e.text << " »\n";
-  out << "  data types  " << join(r.facts.data_types) << "\n  leak        " << r.facts.leak << "\n  published   "
+  out << "  data types  " << join(r.facts.data_types, ", ", "-") << "\n  leak        " << r.facts.leak << "\n  published   "
       << (r.facts.published ? engine::to_iso(*r.facts.published) : "-") << "\n  discovered  "
       << (r.facts.discovered ? engine::to_iso(*r.facts.discovered) : "-") << "\n  outage      " << (r.facts.outage ? "yes" : "no")
       << "\n  damage      " << (r.facts.damage_jpy ? "¥" + std::to_string(static_cast<long long>(*r.facts.damage_jpy)) : "-") << "\n";

@@ -67,12 +67,6 @@ std::string thousands(double v) {
   return out;
 }
 
-std::string join(const std::vector<std::string>& xs, const char* sep) {
-  std::string out;
-  for (const auto& x : xs) out += (out.empty() ? "" : sep) + x;
-  return out;
-}
-
 std::string percent(std::size_t part, std::size_t whole) {
   if (!whole) return "0%";
   std::ostringstream o;
@@ -399,9 +393,8 @@ int run_report(int argc, char** argv) {
       ("output,o", po::value(&output)->default_value("report.html"), "the HTML file to write (- for stdout)")
       ("title", po::value(&title)->default_value("shiwake report"), "the page's heading");
   po::options_description hidden;
-  hidden.add_options()("input", po::value<std::vector<std::string>>(), "");
   po::positional_options_description pos;
-  pos.add("input", -1);
+  add_inputs(hidden, pos);
   po::variables_map vm;
   const char* usage =
       "shiwake report [--rules DIR] [-o report.html] [INPUT...]\n"
@@ -411,7 +404,7 @@ int run_report(int argc, char** argv) {
       "the evidence marked in its text, with filters. INPUT as for classify (- for stdin, the\n"
       "default without --results). Exit 2 when a record could not be read (the page still lists it).\n";
   if (!parse_options(argc, argv, opts, pos, vm, usage, &hidden)) return vm.count("help") ? 0 : 2;
-  std::vector<std::string> inputs = vm.count("input") ? vm["input"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  std::vector<std::string> inputs = inputs_of(vm);
   if (inputs.empty() && results_path.empty()) inputs.push_back("-");
   for (const auto& in : inputs) {
     std::error_code ec;

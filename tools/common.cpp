@@ -57,4 +57,19 @@ bool parse_options(int argc, char** argv, const po::options_description& visible
 
 bool stderr_is_terminal() { return isatty(STDERR_FILENO); }
 
+std::string join(const std::vector<std::string>& xs, const char* sep, const char* if_empty) {
+  std::string out;
+  for (const auto& x : xs) out += (out.empty() ? "" : sep) + x;
+  return out.empty() ? if_empty : out;
+}
+
+void add_inputs(po::options_description& hidden, po::positional_options_description& positional) {
+  hidden.add_options()("input", po::value<std::vector<std::string>>(), "");
+  positional.add("input", -1);
+}
+
+std::vector<std::string> inputs_of(const po::variables_map& vm, std::vector<std::string> if_none) {
+  return vm.count("input") ? vm["input"].as<std::vector<std::string>>() : if_none;
+}
+
 }  // namespace shiwake::tools

@@ -37,4 +37,11 @@ using engine::fit_title;
 
 bool stderr_is_terminal();
 
+// xs joined by sep; `if_empty` when there is nothing to join ("-" in human tables).
+std::string join(const std::vector<std::string>& xs, const char* sep = ",", const char* if_empty = "");
+
+// The INPUT... arguments of the commands that read notices: a hidden positional option.
+void add_inputs(po::options_description& hidden, po::positional_options_description& positional);
+std::vector<std::string> inputs_of(const po::variables_map& vm, std::vector<std::string> if_none = {});
+
 }  // namespace shiwake::tools
