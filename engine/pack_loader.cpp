@@ -203,11 +203,13 @@ class FileLoader {
       list.where = span_of(it->first);
       if (!it->second.IsSequence()) {
         error(it->second, "list '" + list.name + "' must be a sequence of terms");
+        out_.pack.unloaded.insert("list:" + list.name);
         continue;
       }
       if (it->second.size() > kMaxListItems) {
         error(it->first, "list '" + list.name + "' has " + std::to_string(it->second.size()) +
                              " terms, more than the bound of " + std::to_string(kMaxListItems));
+        out_.pack.unloaded.insert("list:" + list.name);
         continue;
       }
       for (const YAML::Node& item : it->second) {
@@ -270,6 +272,11 @@ class FileLoader {
       rule.where = span_of(r["id"]);
       auto category = scalar(r, "category", false, r);
       auto tag = scalar(r, "tag", false, r);
+      // From here on a failed rule is remembered, so references to it are not errors again.
+      std::set<std::string>& unloaded = out_.pack.unloaded;
+      unloaded.insert("rule:" + rule.id);
+      if (category) unloaded.insert("category:" + *category);
+      if (tag) unloaded.insert("tag:" + *tag);
       if (category && tag) return error(r["tag"], "rule '" + rule.id + "' has both a category and a tag");
       if (!category && !tag) return error(r["id"], "rule '" + rule.id + "' needs a category or a tag");
       rule.kind = category ? LabelKind::category : LabelKind::tag;
@@ -294,6 +301,8 @@ class FileLoader {
         }
       }
       if (!when) return;
+      unloaded.erase("rule:" + rule.id);
+      unloaded.erase((category ? "category:" : "tag:") + rule.label);
       rule.when = std::move(*when);
       out_.pack.rules.push_back(std::move(rule));
     });
@@ -307,6 +316,7 @@ class FileLoader {
       if (!id) return;
       def.id = *id;
       def.where = span_of(d["id"]);
+      out_.pack.unloaded.insert("data_type:" + def.id);
       for (const char* key : {"x", "y"}) {
         int v = 0;
         YAML::Node level = d[key];
@@ -324,6 +334,7 @@ class FileLoader {
       if (!d["when"]) return error(d["id"], "data type '" + def.id + "' has no 'when' condition");
       auto when = condition(d["when"]);
       if (!when) return;
+      out_.pack.unloaded.erase("data_type:" + def.id);
       def.when = std::move(*when);
       out_.pack.data_types.push_back(std::move(def));
     });
