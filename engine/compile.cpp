@@ -144,7 +144,7 @@ class Compiler {
   void item_error(const ListItem& item, const ast::Term& use, std::string message) {
     if (!bad_items_.insert(&item).second) return;
     error(item.where.whole(std::move(message)));
-    error(condition_->at(use, "'$" + use.text + "' is used here", Level::note));
+    if (noted_uses_.insert(&use).second) error(condition_->at(use, "'$" + use.text + "' is used here", Level::note));
   }
 
   // The term set a term stands for; needs_all when its positions matter.
@@ -527,6 +527,7 @@ class Compiler {
   std::map<std::vector<std::uint32_t>, std::uint32_t> set_index_;
   std::map<std::size_t, std::set<std::uint32_t>> deps_;
   std::set<const ListItem*> bad_items_;
+  std::set<const ast::Term*> noted_uses_;
   const Condition* condition_ = nullptr;
   Program* program_ = nullptr;
   Stage stage_ = Stage::rule;

@@ -171,7 +171,7 @@ class Simplifier {
 
   Truth on(const ast::BoolLit& b, Never& why) {
     if (b.value) return Truth::always;
-    why = {&b, "'false' never holds"};
+    why = {&b, "it needs false"};
     return Truth::never;
   }
 
@@ -187,7 +187,7 @@ class Simplifier {
     Never inner;
     switch (eval(x.operand, inner)) {
       case Truth::always:
-        why = {&x, "'" + grammar::print(x.operand) + "' always holds"};
+        why = {&x, "it needs not " + grammar::print(x.operand) + ", which always holds"};
         return Truth::never;
       case Truth::never: return Truth::always;
       default: return Truth::unknown;
@@ -228,7 +228,7 @@ class Simplifier {
       if (auto* n = boost::get<ast::x3::forward_ast<ast::Not>>(&e->get())) {
         std::string x = grammar::print(n->get().operand);
         if (positive.count(x)) {
-          why = {&node, "'" + x + "' and 'not " + x + "' contradict each other"};
+          why = {&node, "it needs both " + x + " and not " + x};
           return Truth::never;
         }
       }
@@ -247,13 +247,13 @@ class Simplifier {
     }
     if (possible < n) {
       if (n > operands.size()) {
-        why = {&node, std::to_string(n) + " of " + std::to_string(operands.size()) + " operand" +
-                          (operands.size() == 1 ? "" : "s") + " can never hold"};
+        why = {&node, "it needs " + std::to_string(n) + " of only " + std::to_string(operands.size()) + " operand" +
+                          (operands.size() == 1 ? "" : "s")};
       } else if (n == 1 && operands.size() == 1) {
         why = std::move(dead.front());
       } else {
-        why = {&node, n == 1 ? "no alternative can ever hold"
-                             : "fewer than " + std::to_string(n) + " operands can ever hold"};
+        why = {&node, n == 1 ? "no alternative can hold"
+                             : "fewer than " + std::to_string(n) + " of its operands can hold"};
       }
       return Truth::never;
     }
@@ -322,7 +322,7 @@ class Linter {
       if (!inserted) {
         const ListItem& first = *it->second;
         std::string shown = item.is_regex ? "/" + first.text + "/" : "\"" + first.text + "\"";
-        warn(item.where.whole("duplicate term in list '$" + l.name + "': after normalization it is " + shown +
+        warn(item.where.whole("duplicate term in list '$" + l.name + "': normalized, it is the same as " + shown +
                                   " (line " + std::to_string(first.where.line()) + ")",
                               Level::warning));
       }

@@ -12,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -25,6 +26,26 @@ unsigned count_code_points(std::string_view s) {
   unsigned n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;
   return n;
+}
+
+// The grammar reads `label(x)` as the fact `label` followed by a stray '('. When a syntax
+// error sits on a '(' right after a name, say what the author meant: an unknown function,
+// underlining the name. nullopt for every other error.
+std::optional<std::string> unknown_function(std::string_view text, grammar::Span& at) {
+  std::size_t paren = at.begin;
+  if (paren >= text.size() || text[paren] != '(') return std::nullopt;
+  std::size_t end = paren;
+  while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t')) --end;
+  std::size_t begin = end;
+  auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; };
+  while (begin > 0 && ident(text[begin - 1])) --begin;
+  if (begin == end || std::isdigit(static_cast<unsigned char>(text[begin]))) return std::nullopt;
+  std::string_view name = text.substr(begin, end - begin);
+  for (const char* keyword : {"and", "or", "not", "of", "before", "within"})
+    if (name == keyword) return std::nullopt;
+  at = {static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end)};
+  return "unknown function '" + std::string(name) +
+         "' (functions: any, all, count, near, sentence, paragraph, has, category, tag)";
 }
 
 }  // namespace
@@ -176,7 +197,11 @@ class FileLoader {
     c.text = n.Scalar();
     c.where = span_of(n);
     grammar::ParseResult r = grammar::parse_expression(c.text);
-    for (const auto& e : r.errors) out_.diagnostics.push_back(c.where.at(e.where.begin, e.where.end, e.message));
+    for (const auto& e : r.errors) {
+      grammar::Span at = e.where;
+      std::string message = unknown_function(c.text, at).value_or(e.message);
+      out_.diagnostics.push_back(c.where.at(at.begin, at.end, std::move(message)));
+    }
     if (!r.expr) return std::nullopt;
     c.parsed = std::move(*r.expr);
     return c;

@@ -79,7 +79,7 @@ int run_check(int argc, char** argv) {
   }
   std::cerr.flush();
   std::cout << dir << ": " << plural(rules, "rule") << ", " << plural(lists, "list");
-  if (classifier) std::cout << ", " << plural(classifier->pattern_count(), "pattern");
+  if (classifier && !errors) std::cout << ", " << plural(classifier->pattern_count(), "pattern");
   std::cout << "; " << plural(errors, "error") << ", " << plural(warnings, "warning")
             << (quiet && warnings ? " (not shown)" : "") << "\n";
   if (errors) return 2;
