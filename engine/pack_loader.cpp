@@ -58,7 +58,25 @@ SourceSpan::SourceSpan(std::shared_ptr<const std::string> file_text, std::string
   std::size_t i = std::min(scalar_pos, raw.size());
   // How far the alignment may skip ahead looking for a value byte before giving up.
   constexpr std::size_t kMaxSkip = 512;
-  for (char c : value) {
+  bool const double_quoted = i < raw.size() && raw[i] == '"';
+  if (double_quoted) ++i;  // the opening quote is not part of the value
+  for (std::size_t k = 0; k < value.size(); ++k) {
+    char const c = value[k];
+    // An escape of a double-quoted scalar (\u200B, \x41, \t) wrote this code point: map
+    // all its bytes to the backslash and go on after the escape.
+    if (double_quoted && c != '\\' && i < raw.size() && raw[i] == '\\' && i + 1 < raw.size() && raw[i + 1] != c) {
+      char const kind = raw[i + 1];
+      std::size_t const digits = kind == 'x' ? 2 : kind == 'u' ? 4 : kind == 'U' ? 8 : 0;
+      std::size_t const bytes = 1 + U8_COUNT_TRAIL_BYTES(static_cast<unsigned char>(c));
+      // The code point's last byte maps to the escape's last character, so a range ending
+      // there underlines the whole escape.
+      std::size_t const last = std::min(raw.size() - 1, i + 1 + digits);
+      for (std::size_t b = 0; b < bytes && k + b < value.size(); ++b)
+        raw_offset_.push_back(static_cast<std::uint32_t>(b + 1 == bytes ? last : i));
+      k += bytes - 1;
+      i = std::min(raw.size(), i + 2 + digits);
+      continue;
+    }
     std::size_t j = i;
     while (j < raw.size() && j - i < kMaxSkip && raw[j] != c) ++j;
     if (j < raw.size() && raw[j] == c) {

@@ -198,3 +198,13 @@ TEST_CASE("check: --help, a missing folder, --quiet") {
   CHECK(quiet.out.find("5 warnings (not shown)") != std::string::npos);
   CHECK(check("--quiet --strict tests/data/check/never-fires").code == 1);
 }
+
+TEST_CASE("positions through escapes of a double-quoted scalar") {
+  shiwake::engine::LoadedPack loaded;
+  shiwake::engine::load_pack_file("p.yaml", "rules:\n  - id: a\n    category: c\n    when: \"\\\"a\\\" and \\t\\\"b\\\" and and\"\n",
+                                  loaded);
+  REQUIRE(loaded.diagnostics.size() == 1);
+  CHECK(loaded.diagnostics[0].line == 4);
+  CHECK(loaded.diagnostics[0].column == 34);  // the second `and`, after \" and \t escapes
+  CHECK(loaded.diagnostics[0].length == 3);
+}
