@@ -12,7 +12,8 @@ void read_text_facts(const ScratchState& s, const Notice& notice, Facts& facts) 
 }
 
 std::optional<double> jnsa_damage(const std::vector<const DataTypeDef*>& exposed, std::optional<double> affected) {
-  if (!affected || exposed.empty()) return std::nullopt;
+  // With no data type named, the model's floor applies (x = y = 1, I = 1), as the gold does.
+  if (!affected) return std::nullopt;
   int x = 1, y = 1;
   bool name = false, address = false, phone = false;
   for (const DataTypeDef* d : exposed) {

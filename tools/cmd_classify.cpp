@@ -28,27 +28,39 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-// The table: one line per notice, aligned by display width, 100 columns wide.
+// The table: one line per notice, aligned by display width, 100 columns wide. Titles get
+// the most room; a list of categories that does not fit ends in "+N" (how many more).
 struct Table {
-  static constexpr std::size_t kId = 16, kSeverity = 13, kCategories = 34, kTitle = 34;
+  static constexpr std::size_t kId = 14, kSeverity = 13, kCategories = 30, kTitle = 40;
+  static std::string categories(const std::vector<std::string>& cs) {
+    std::string out;
+    for (std::size_t i = 0; i < cs.size(); ++i) {
+      std::string more = i + 1 < cs.size() ? " +" + std::to_string(cs.size() - i - 1) : "";
+      std::string next = out + (out.empty() ? "" : ",") + cs[i];
+      if (i > 0 && display_width(next) + (more.empty() ? 0 : more.size()) > kCategories)
+        return out + " +" + std::to_string(cs.size() - i);
+      out = next;
+    }
+    return out;
+  }
   static void header(std::ostream& out) {
     out << fit("id", kId) << " " << fit("severity", kSeverity) << " " << fit("categories", kCategories) << " "
         << "title\n"
         << std::string(kId + kSeverity + kCategories + kTitle + 3, '-') << "\n";
   }
   static void row(std::ostream& out, const engine::StreamItem& item) {
+    std::string line;
     if (item.error) {
-      out << fit("(error)", kId) << " " << fit("-", kSeverity) << " "
-          << fit(item.error->source + ":" + std::to_string(item.error->line) + " " + item.error->message,
-                 kCategories + kTitle + 1)
-          << "\n";
-      return;
+      line = fit("(error)", kId) + " " + fit("-", kSeverity) + " " +
+             fit(item.error->source + ":" + std::to_string(item.error->line) + " " + item.error->message,
+                 kCategories + kTitle + 1);
+    } else {
+      const engine::Result& r = *item.result;
+      line = fit(r.id, kId) + " " + fit(r.severity, kSeverity) + " " + fit(categories(r.categories), kCategories) + " " +
+             fit_title(r.title, kTitle);
     }
-    const engine::Result& r = *item.result;
-    std::string title = fit(r.title, kTitle);
-    while (!title.empty() && title.back() == ' ') title.pop_back();
-    out << fit(r.id, kId) << " " << fit(r.severity, kSeverity) << " " << fit(join(r.categories, ","), kCategories)
-        << " " << title << "\n";
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << "\n";
   }
 };
 
@@ -57,7 +69,9 @@ void csv_header(std::ostream& out) {
 }
 void csv_row(std::ostream& out, const engine::StreamItem& item) {
   if (item.error) {
-    out << ",," << "error" << ",,,,,,,," << csv_field(item.error->source + ":" + std::to_string(item.error->line) + ": " + item.error->message) << "\n";
+    // Same columns as a result: the reason where the title goes, "error" as the severity.
+    out << "," << csv_field(item.error->source + ":" + std::to_string(item.error->line) + ": " + item.error->message)
+        << ",,,error,,,,,,\n";
     return;
   }
   const engine::Result& r = *item.result;
