@@ -16,7 +16,8 @@ namespace shiwake::engine {
 struct Evidence {
   grammar::ast::Field field = grammar::ast::Field::body;  // title or body
   std::uint32_t start = 0, end = 0;
-  std::string text;
+  std::string text;     // the original text of the span
+  std::string matched;  // what matched in the normalized text (not serialized)
 };
 
 struct RuleMatch {

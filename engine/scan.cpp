@@ -78,6 +78,9 @@ Evidence to_evidence(const ScratchState& s, const Hit& h, std::string_view title
   std::uint32_t en = std::min(h.end - std::min(h.end, base), limit);
   auto [ob, oe] = nt.to_original(b, std::max(b, en));
   e.field = in_title ? grammar::ast::Field::title : grammar::ast::Field::body;
+  // A match may run into the "\n\n" between title and body, which no original holds: the
+  // evidence is the part inside the field.
+  e.matched = s.buffer.substr(base + b, std::max(b, en) - b);
   e.start = ob;
   e.end = oe;
   // The original text of the span: walk code points of the original field.
