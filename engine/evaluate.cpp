@@ -112,6 +112,86 @@ class Evaluator {
     s_.sentences_ready = true;
   }
 
+  bool any_hit(std::uint32_t set, Window w) const {
+    bool found = false;
+    each_hit(set, w, [&](const Hit&) { return !(found = true); });
+    return found;
+  }
+
+  // False only when node i holds in no window inside w. Sound because a hit wholly inside
+  // a smaller window is wholly inside w: terms, counts from below and proximity can only
+  // lose hits as the window shrinks, and `not` is bounded by true.
+  bool possible(std::uint32_t i, Window w) {
+    const Node& n = p_.nodes[i];
+    const std::uint32_t* kids = p_.children.data() + n.first;
+    switch (n.op) {
+      case Op::term: return any_hit(n.set, field_window(n.field, w));
+      case Op::not_: return true;
+      case Op::and_:
+        for (std::uint32_t k = 0; k < n.count; ++k)
+          if (!possible(kids[k], w)) return false;
+        return true;
+      case Op::or_:
+        for (std::uint32_t k = 0; k < n.count; ++k)
+          if (possible(kids[k], w)) return true;
+        return false;
+      case Op::at_least: {
+        std::uint32_t held = 0;
+        for (std::uint32_t k = 0; k < n.count && held < n.index; ++k) held += possible(kids[k], w);
+        return held >= n.index;
+      }
+      case Op::count: {
+        if (n.cmp != ast::CmpOp::ge && n.cmp != ast::CmpOp::gt && n.cmp != ast::CmpOp::eq) return true;
+        double c = 0;
+        each_hit(n.set, field_window(n.field, w), [&](const Hit&) { return ++c <= n.number; });
+        return n.cmp == ast::CmpOp::gt ? c > n.number : c >= n.number;
+      }
+      case Op::near:
+      case Op::before:
+        return any_hit(n.set, field_window(n.field, w)) && any_hit(n.set_b, field_window(n.field_b, w));
+      case Op::sentence:
+      case Op::paragraph: return possible(kids[0], w);
+      default: return eval_node(i, w, nullptr);  // constants, rules, facts: no window
+    }
+  }
+
+  // A term whose hits the node needs: in any window where node i holds, some hit of
+  // `set` lies wholly inside field_window(field, window). Of several, the rarest.
+  struct Anchor {
+    std::uint32_t set = 0;
+    ast::Field field = ast::Field::any;
+  };
+  bool required(std::uint32_t i, Anchor& a) const {
+    const Node& n = p_.nodes[i];
+    const std::uint32_t* kids = p_.children.data() + n.first;
+    switch (n.op) {
+      case Op::term:
+      case Op::near:
+      case Op::before:
+        a = {n.set, n.field};
+        return true;
+      case Op::count:
+        if (!((n.cmp == ast::CmpOp::ge || n.cmp == ast::CmpOp::eq) ? n.number >= 1 : n.cmp == ast::CmpOp::gt && n.number >= 0))
+          return false;
+        a = {n.set, n.field};
+        return true;
+      case Op::and_: {
+        bool any = false;
+        for (std::uint32_t k = 0; k < n.count; ++k) {
+          Anchor c;
+          if (required(kids[k], c) && (!any || s_.hits_of(c.set).size() < s_.hits_of(a.set).size())) {
+            a = c;
+            any = true;
+          }
+        }
+        return any;
+      }
+      case Op::sentence:
+      case Op::paragraph: return required(kids[0], a);
+      default: return false;
+    }
+  }
+
   bool eval(std::uint32_t i, Window w, std::vector<Hit>* ev) {
     bool r = eval_node(i, w, ev);
     if (st_.trace) {
@@ -201,7 +281,27 @@ class Evaluator {
       }
       case Op::sentence:
       case Op::paragraph: {
+        // Without a trace to fill, skip what cannot hold: no unit at all when the inner
+        // expression cannot hold anywhere in w (then the boundaries are not even computed),
+        // and only the units holding a hit of a term the inner expression requires. Units
+        // are still tried in text order, so the first that holds and its evidence are the
+        // same as when every unit is tried.
+        if (!st_.trace && !possible(kids[0], w)) return false;
         const auto& b = units(n.op);
+        if (Anchor a; !st_.trace && required(kids[0], a)) {
+          std::size_t last = b.size();  // the unit last tried
+          bool held = false;
+          each_hit(a.set, field_window(a.field, w), [&](const Hit& h) {
+            const std::size_t j = static_cast<std::size_t>(std::upper_bound(b.begin(), b.end(), h.start) - b.begin()) - 1;
+            if (j == last || j + 1 >= b.size() || h.end > b[j + 1]) return true;
+            last = j;
+            Window u{std::max(b[j], w.lo), std::min(b[j + 1], w.hi)};
+            if (u.lo >= u.hi) return true;
+            held = eval(kids[0], u, ev);
+            return !held;
+          });
+          return held;
+        }
         auto it = std::upper_bound(b.begin(), b.end(), w.lo);
         std::uint32_t lo = it == b.begin() ? 0 : *(it - 1);
         for (; lo < w.hi && it != b.end(); lo = *it++) {
