@@ -47,7 +47,16 @@ SourceSpan::SourceSpan(std::shared_ptr<const std::string> file_text, std::string
       raw_offset_.push_back(static_cast<std::uint32_t>(std::min(i, raw.size())));
     }
   }
-  raw_offset_.push_back(static_cast<std::uint32_t>(std::min(i, raw.size())));
+  // The end of the value maps to just after its last visible character, so an error at
+  // the end of a block scalar lands on its last line and not on whatever follows it.
+  std::size_t end = std::min(i, raw.size());
+  for (std::size_t k = value.size(); k-- > 0;) {
+    if (value[k] != ' ' && value[k] != '\n' && value[k] != '\t' && value[k] != '\r') {
+      end = raw_offset_[k] + 1;
+      break;
+    }
+  }
+  raw_offset_.push_back(static_cast<std::uint32_t>(end));
   if (raw_offset_.size() == 1) raw_offset_[0] = static_cast<std::uint32_t>(std::min(scalar_pos, raw.size()));
 }
 

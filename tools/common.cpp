@@ -45,13 +45,13 @@ bool parse_options(int argc, char** argv, const po::options_description& visible
   if (hidden) all.add(*hidden);
   try {
     po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+    if (vm.count("help")) {  // before notify, so --help works without the required options
+      std::cout << "usage: " << usage_line << "\n" << visible;
+      return false;
+    }
     po::notify(vm);
   } catch (const po::error& e) {
     std::cerr << "shiwake " << argv[0] << ": " << e.what() << "\n\nusage: " << usage_line << "\n" << visible;
-    return false;
-  }
-  if (vm.count("help")) {
-    std::cout << "usage: " << usage_line << "\n" << visible;
     return false;
   }
   return true;
