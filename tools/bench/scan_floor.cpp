@@ -3,7 +3,7 @@
 // NoticeReader in the same batches as `shiwake classify`. No normalization, evaluation or
 // output: what is left when everything of ours costs nothing. Used by tools/bench.
 // Usage: shiwake_scan_floor --rules DIR [--threads N] INPUT.jsonl
-// Prints one line: "notices N bytes B seconds S scan_seconds T matches M".
+// Prints one line: "notices N bytes B seconds S scan_seconds T matches M patterns P rules R".
 #include "engine/notice_io.hpp"
 #include "engine/shiwake.hpp"
 
@@ -126,8 +126,8 @@ int main(int argc, char** argv) {
   }
   hs_free_database(db);
   // scan_seconds: time inside hs_scan, divided by the threads (the scan's share of the wall time).
-  std::printf("notices %llu bytes %llu seconds %.4f scan_seconds %.4f matches %llu patterns %zu\n",
+  std::printf("notices %llu bytes %llu seconds %.4f scan_seconds %.4f matches %llu patterns %zu rules %zu\n",
               static_cast<unsigned long long>(notices), static_cast<unsigned long long>(bytes), seconds,
-              scan_total / threads, static_cast<unsigned long long>(total_matches), patterns.size());
+              scan_total / threads, static_cast<unsigned long long>(total_matches), patterns.size(), classifier->pack().rules.size());
   return 0;
 }
