@@ -155,39 +155,48 @@ class Evaluator {
     }
   }
 
-  // A term whose hits the node needs: in any window where node i holds, some hit of
-  // `set` lies wholly inside field_window(field, window). Of several, the rarest.
+  // Terms one of whose hits the node needs: in any window where node i holds, some hit
+  // of one of them lies wholly inside field_window(field, window). For `and`, the child
+  // with the fewest hits; for `or`, every child's.
   struct Anchor {
     std::uint32_t set = 0;
     ast::Field field = ast::Field::any;
   };
-  bool required(std::uint32_t i, Anchor& a) const {
+  bool anchors(std::uint32_t i, std::vector<Anchor>& out) const {
     const Node& n = p_.nodes[i];
     const std::uint32_t* kids = p_.children.data() + n.first;
     switch (n.op) {
       case Op::term:
       case Op::near:
       case Op::before:
-        a = {n.set, n.field};
+        out.push_back({n.set, n.field});
         return true;
       case Op::count:
         if (!((n.cmp == ast::CmpOp::ge || n.cmp == ast::CmpOp::eq) ? n.number >= 1 : n.cmp == ast::CmpOp::gt && n.number >= 0))
           return false;
-        a = {n.set, n.field};
+        out.push_back({n.set, n.field});
         return true;
       case Op::and_: {
-        bool any = false;
+        std::vector<Anchor> best, child;
+        std::size_t best_hits = 0;
         for (std::uint32_t k = 0; k < n.count; ++k) {
-          Anchor c;
-          if (required(kids[k], c) && (!any || s_.hits_of(c.set).size() < s_.hits_of(a.set).size())) {
-            a = c;
-            any = true;
-          }
+          child.clear();
+          if (!anchors(kids[k], child)) continue;
+          std::size_t hits = 0;
+          for (const Anchor& a : child) hits += s_.hits_of(a.set).size();
+          if (best.empty() || hits < best_hits) best.swap(child), best_hits = hits;
         }
-        return any;
+        out.insert(out.end(), best.begin(), best.end());
+        return !best.empty();
       }
+      case Op::or_:
+      case Op::at_least:
+        if (n.op == Op::at_least && n.index == 0) return false;
+        for (std::uint32_t k = 0; k < n.count; ++k)
+          if (!anchors(kids[k], out)) return false;
+        return n.count > 0;
       case Op::sentence:
-      case Op::paragraph: return required(kids[0], a);
+      case Op::paragraph: return anchors(kids[0], out);
       default: return false;
     }
   }
@@ -288,19 +297,22 @@ class Evaluator {
         // same as when every unit is tried.
         if (!st_.trace && !possible(kids[0], w)) return false;
         const auto& b = units(n.op);
-        if (Anchor a; !st_.trace && required(kids[0], a)) {
-          std::size_t last = b.size();  // the unit last tried
-          bool held = false;
-          each_hit(a.set, field_window(a.field, w), [&](const Hit& h) {
-            const std::size_t j = static_cast<std::size_t>(std::upper_bound(b.begin(), b.end(), h.start) - b.begin()) - 1;
-            if (j == last || j + 1 >= b.size() || h.end > b[j + 1]) return true;
-            last = j;
+        if (std::vector<Anchor> as; !st_.trace && anchors(kids[0], as)) {
+          std::vector<std::uint32_t> candidates;  // units holding an anchor hit wholly
+          for (const Anchor& a : as)
+            each_hit(a.set, field_window(a.field, w), [&](const Hit& h) {
+              const auto j = static_cast<std::uint32_t>(std::upper_bound(b.begin(), b.end(), h.start) - b.begin()) - 1;
+              if (j + 1 < b.size() && h.end <= b[j + 1] && (candidates.empty() || candidates.back() != j))
+                candidates.push_back(j);
+              return true;
+            });
+          std::sort(candidates.begin(), candidates.end());
+          candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+          for (std::uint32_t j : candidates) {
             Window u{std::max(b[j], w.lo), std::min(b[j + 1], w.hi)};
-            if (u.lo >= u.hi) return true;
-            held = eval(kids[0], u, ev);
-            return !held;
-          });
-          return held;
+            if (u.lo < u.hi && eval(kids[0], u, ev)) return true;
+          }
+          return false;
         }
         auto it = std::upper_bound(b.begin(), b.end(), w.lo);
         std::uint32_t lo = it == b.begin() ? 0 : *(it - 1);
