@@ -41,6 +41,14 @@ std::string escape_literal(std::string_view s) {
   return out;
 }
 
+// Literals whose positions nothing needs report once; regexes need their start.
+unsigned scan_flags(const Pattern& p) {
+  unsigned f = HS_FLAG_UTF8;
+  if (!p.is_literal) f |= HS_FLAG_SOM_LEFTMOST;
+  else if (!p.needs_all) f |= HS_FLAG_SINGLEMATCH;
+  return f;
+}
+
 struct FactInfo {
   const char* name;
   Fact fact;
@@ -490,10 +498,7 @@ class Compiler {
     for (std::size_t i = 0; i < out_.patterns.size(); ++i) {
       const Pattern& p = out_.patterns[i];
       exprs.push_back(p.expression.c_str());
-      unsigned f = HS_FLAG_UTF8;
-      if (!p.is_literal) f |= HS_FLAG_SOM_LEFTMOST;
-      else if (!p.needs_all) f |= HS_FLAG_SINGLEMATCH;
-      flags.push_back(f);
+      flags.push_back(scan_flags(p));
       ids.push_back(static_cast<unsigned>(i));
     }
     hs_compile_error_t* err = nullptr;
@@ -543,6 +548,13 @@ Classifier::~Classifier() = default;
 
 const Pack& Classifier::pack() const { return *impl_->pack; }
 std::size_t Classifier::pattern_count() const { return impl_->patterns.size(); }
+
+std::vector<std::pair<std::string, unsigned>> Classifier::patterns() const {
+  std::vector<std::pair<std::string, unsigned>> out;
+  out.reserve(impl_->patterns.size());
+  for (const detail::Pattern& p : impl_->patterns) out.emplace_back(p.expression, detail::scan_flags(p));
+  return out;
+}
 
 std::unique_ptr<Classifier> Classifier::compile(Pack pack, std::vector<Diagnostic>& diagnostics) {
   auto impl = std::make_unique<detail::CompiledPack>();

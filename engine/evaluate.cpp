@@ -112,6 +112,95 @@ class Evaluator {
     s_.sentences_ready = true;
   }
 
+  bool any_hit(std::uint32_t set, Window w) const {
+    bool found = false;
+    each_hit(set, w, [&](const Hit&) { return !(found = true); });
+    return found;
+  }
+
+  // False only when node i holds in no window inside w. Sound because a hit wholly inside
+  // a smaller window is wholly inside w: terms, counts from below and proximity can only
+  // lose hits as the window shrinks, and `not` is bounded by true.
+  bool possible(std::uint32_t i, Window w) {
+    const Node& n = p_.nodes[i];
+    const std::uint32_t* kids = p_.children.data() + n.first;
+    switch (n.op) {
+      case Op::term: return any_hit(n.set, field_window(n.field, w));
+      case Op::not_: return true;
+      case Op::and_:
+        for (std::uint32_t k = 0; k < n.count; ++k)
+          if (!possible(kids[k], w)) return false;
+        return true;
+      case Op::or_:
+        for (std::uint32_t k = 0; k < n.count; ++k)
+          if (possible(kids[k], w)) return true;
+        return false;
+      case Op::at_least: {
+        std::uint32_t held = 0;
+        for (std::uint32_t k = 0; k < n.count && held < n.index; ++k) held += possible(kids[k], w);
+        return held >= n.index;
+      }
+      case Op::count: {
+        if (n.cmp != ast::CmpOp::ge && n.cmp != ast::CmpOp::gt && n.cmp != ast::CmpOp::eq) return true;
+        double c = 0;
+        each_hit(n.set, field_window(n.field, w), [&](const Hit&) { return ++c <= n.number; });
+        return n.cmp == ast::CmpOp::gt ? c > n.number : c >= n.number;
+      }
+      case Op::near:
+      case Op::before:
+        return any_hit(n.set, field_window(n.field, w)) && any_hit(n.set_b, field_window(n.field_b, w));
+      case Op::sentence:
+      case Op::paragraph: return possible(kids[0], w);
+      default: return eval_node(i, w, nullptr);  // constants, rules, facts: no window
+    }
+  }
+
+  // Terms one of whose hits the node needs: in any window where node i holds, some hit
+  // of one of them lies wholly inside field_window(field, window). For `and`, the child
+  // with the fewest hits; for `or`, every child's.
+  struct Anchor {
+    std::uint32_t set = 0;
+    ast::Field field = ast::Field::any;
+  };
+  bool anchors(std::uint32_t i, std::vector<Anchor>& out) const {
+    const Node& n = p_.nodes[i];
+    const std::uint32_t* kids = p_.children.data() + n.first;
+    switch (n.op) {
+      case Op::term:
+      case Op::near:
+      case Op::before:
+        out.push_back({n.set, n.field});
+        return true;
+      case Op::count:
+        if (!((n.cmp == ast::CmpOp::ge || n.cmp == ast::CmpOp::eq) ? n.number >= 1 : n.cmp == ast::CmpOp::gt && n.number >= 0))
+          return false;
+        out.push_back({n.set, n.field});
+        return true;
+      case Op::and_: {
+        std::vector<Anchor> best, child;
+        std::size_t best_hits = 0;
+        for (std::uint32_t k = 0; k < n.count; ++k) {
+          child.clear();
+          if (!anchors(kids[k], child)) continue;
+          std::size_t hits = 0;
+          for (const Anchor& a : child) hits += s_.hits_of(a.set).size();
+          if (best.empty() || hits < best_hits) best.swap(child), best_hits = hits;
+        }
+        out.insert(out.end(), best.begin(), best.end());
+        return !best.empty();
+      }
+      case Op::or_:
+      case Op::at_least:
+        if (n.op == Op::at_least && n.index == 0) return false;
+        for (std::uint32_t k = 0; k < n.count; ++k)
+          if (!anchors(kids[k], out)) return false;
+        return n.count > 0;
+      case Op::sentence:
+      case Op::paragraph: return anchors(kids[0], out);
+      default: return false;
+    }
+  }
+
   bool eval(std::uint32_t i, Window w, std::vector<Hit>* ev) {
     bool r = eval_node(i, w, ev);
     if (st_.trace) {
@@ -201,7 +290,30 @@ class Evaluator {
       }
       case Op::sentence:
       case Op::paragraph: {
+        // Without a trace to fill, skip what cannot hold: no unit at all when the inner
+        // expression cannot hold anywhere in w (then the boundaries are not even computed),
+        // and only the units holding a hit of a term the inner expression requires. Units
+        // are still tried in text order, so the first that holds and its evidence are the
+        // same as when every unit is tried.
+        if (!st_.trace && !possible(kids[0], w)) return false;
         const auto& b = units(n.op);
+        if (std::vector<Anchor> as; !st_.trace && anchors(kids[0], as)) {
+          std::vector<std::uint32_t> candidates;  // units holding an anchor hit wholly
+          for (const Anchor& a : as)
+            each_hit(a.set, field_window(a.field, w), [&](const Hit& h) {
+              const auto j = static_cast<std::uint32_t>(std::upper_bound(b.begin(), b.end(), h.start) - b.begin()) - 1;
+              if (j + 1 < b.size() && h.end <= b[j + 1] && (candidates.empty() || candidates.back() != j))
+                candidates.push_back(j);
+              return true;
+            });
+          std::sort(candidates.begin(), candidates.end());
+          candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+          for (std::uint32_t j : candidates) {
+            Window u{std::max(b[j], w.lo), std::min(b[j + 1], w.hi)};
+            if (u.lo < u.hi && eval(kids[0], u, ev)) return true;
+          }
+          return false;
+        }
         auto it = std::upper_bound(b.begin(), b.end(), w.lo);
         std::uint32_t lo = it == b.begin() ? 0 : *(it - 1);
         for (; lo < w.hi && it != b.end(); lo = *it++) {

@@ -3,21 +3,18 @@
 #include "engine/result_json.hpp"
 
 #include <nlohmann/json.hpp>
+#include <unicode/utf8.h>
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
+#include <cstdint>
 
 namespace shiwake::engine {
 
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-Json number(double v) {
-  if (std::isfinite(v) && std::fabs(v) < 9e15 && v == std::floor(v)) return Json(static_cast<std::int64_t>(v));
-  return Json(v);
-}
-
-Json date(const std::optional<grammar::ast::Date>& d) { return d ? Json(to_iso(*d)) : Json(nullptr); }
 
 std::optional<grammar::ast::Date> parse_date(const Json& j) {
   if (!j.is_string()) return std::nullopt;
@@ -32,44 +29,196 @@ const char* field_name(grammar::ast::Field f) { return f == grammar::ast::Field:
 
 }  // namespace
 
-std::string result_to_json(const Result& r) {
-  Json j;
-  j["id"] = r.id;
-  j["title"] = r.title;
-  j["categories"] = r.categories;
-  j["tags"] = r.tags;
-  j["severity"] = r.severity;
-  j["reportable"] = r.reportable;
-  Json f;
-  f["affected"] = r.facts.affected ? number(*r.facts.affected) : Json(nullptr);
-  f["data_types"] = r.facts.data_types;
-  f["leak"] = r.facts.leak;
-  f["published"] = date(r.facts.published);
-  f["discovered"] = date(r.facts.discovered);
-  f["outage"] = r.facts.outage;
-  f["damage_jpy"] = r.facts.damage_jpy ? number(std::round(*r.facts.damage_jpy)) : Json(nullptr);
-  j["facts"] = std::move(f);
-  Json matches = Json::array();
-  for (const RuleMatch& m : r.matches) {
-    Json mj;
-    mj["rule"] = m.rule;
-    mj[m.is_tag ? "tag" : "category"] = m.label;
-    Json ev = Json::array();
-    for (const Evidence& e : m.evidence)
-      ev.push_back(Json{{"field", field_name(e.field)}, {"start", e.start}, {"end", e.end}, {"text", e.text}});
-    mj["evidence"] = std::move(ev);
-    matches.push_back(std::move(mj));
+namespace {
+
+// Writes JSON text straight into a string: the output is byte for byte what nlohmann's
+// dump(-1) of the equivalent ordered_json gives, without building that tree per notice
+// (one result per notice makes the tree's allocations a visible cost of `classify`).
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
+
+  JsonWriter& begin_object() { return open('{'); }
+  JsonWriter& end_object() { return close('}'); }
+  JsonWriter& begin_array() { return open('['); }
+  JsonWriter& end_array() { return close(']'); }
+  JsonWriter& key(std::string_view k) {
+    separate();
+    string_value(k);
+    out_ += ':';
+    after_key_ = true;
+    return *this;
   }
-  j["matches"] = std::move(matches);
-  Json why;
-  why["level"] = r.why.level;
-  why["policy"] = r.why.where;
-  why["when"] = r.why.condition;
-  why["why"] = r.why.why;
-  why["facts"] = r.why.facts_used;
-  j["why"] = std::move(why);
-  if (!r.warnings.empty()) j["warnings"] = r.warnings;
-  return dump(j);
+  JsonWriter& value(std::string_view v) {
+    separate();
+    string_value(v);
+    return *this;
+  }
+  JsonWriter& value(const char* v) { return value(std::string_view(v)); }
+  JsonWriter& value(bool v) {
+    separate();
+    out_ += v ? "true" : "false";
+    return *this;
+  }
+  JsonWriter& value(std::uint64_t v) {
+    separate();
+    out_ += std::to_string(v);
+    return *this;
+  }
+  JsonWriter& null() {
+    separate();
+    out_ += "null";
+    return *this;
+  }
+  // Integral values as integers, others as nlohmann writes doubles.
+  JsonWriter& number(double v) {
+    separate();
+    if (std::isfinite(v) && std::fabs(v) < 9e15 && v == std::floor(v)) out_ += std::to_string(static_cast<std::int64_t>(v));
+    else out_ += dump(Json(v));
+    return *this;
+  }
+  JsonWriter& strings(const std::vector<std::string>& xs) {
+    begin_array();
+    for (const auto& x : xs) value(x);
+    return end_array();
+  }
+
+ private:
+  JsonWriter& open(char c) {
+    separate();
+    out_ += c;
+    first_ = true;
+    return *this;
+  }
+  JsonWriter& close(char c) {
+    out_ += c;
+    first_ = false;
+    return *this;
+  }
+  void separate() {
+    if (after_key_) {
+      after_key_ = false;
+    } else {
+      if (!first_) out_ += ',';
+      first_ = false;
+    }
+  }
+
+  static bool valid_utf8(std::string_view s) {
+    const auto* p = reinterpret_cast<const std::uint8_t*>(s.data());
+    const auto n = static_cast<std::int32_t>(std::min<std::size_t>(s.size(), INT32_MAX));
+    for (std::int32_t i = 0; i < n;) {
+      if (p[i] < 0x80) {
+        ++i;
+        continue;
+      }
+      UChar32 c;
+      U8_NEXT(p, i, n, c);
+      if (c < 0) return false;
+    }
+    return static_cast<std::size_t>(n) == s.size();
+  }
+
+  // nlohmann's escaping with ensure_ascii off: ", \ and control characters; other bytes
+  // as they are. Invalid UTF-8 goes through nlohmann's own replacement.
+  void string_value(std::string_view s) {
+    if (!valid_utf8(s)) {
+      out_ += dump(Json(std::string(s)));
+      return;
+    }
+    out_ += '"';
+    std::size_t plain = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out_.append(s, plain, i - plain);
+      plain = i + 1;
+      switch (c) {
+        case '"': out_ += "\\\""; break;
+        case '\\': out_ += "\\\\"; break;
+        case '\b': out_ += "\\b"; break;
+        case '\f': out_ += "\\f"; break;
+        case '\n': out_ += "\\n"; break;
+        case '\r': out_ += "\\r"; break;
+        case '\t': out_ += "\\t"; break;
+        default: {
+          static const char* const kHex = "0123456789abcdef";
+          out_ += "\\u00";
+          out_ += kHex[c >> 4];
+          out_ += kHex[c & 15];
+        }
+      }
+    }
+    out_.append(s, plain, s.size() - plain);
+    out_ += '"';
+  }
+
+  std::string& out_;
+  bool first_ = true;
+  bool after_key_ = false;
+};
+
+void date_value(JsonWriter& w, const std::optional<grammar::ast::Date>& d) {
+  if (d) w.value(to_iso(*d));
+  else w.null();
+}
+
+}  // namespace
+
+std::string result_to_json(const Result& r) {
+  std::string out;
+  out.reserve(1024);
+  JsonWriter w(out);
+  w.begin_object();
+  w.key("id").value(r.id);
+  w.key("title").value(r.title);
+  w.key("categories").strings(r.categories);
+  w.key("tags").strings(r.tags);
+  w.key("severity").value(r.severity);
+  w.key("reportable").value(r.reportable);
+  w.key("facts").begin_object();
+  w.key("affected");
+  if (r.facts.affected) w.number(*r.facts.affected);
+  else w.null();
+  w.key("data_types").strings(r.facts.data_types);
+  w.key("leak").value(r.facts.leak);
+  w.key("published");
+  date_value(w, r.facts.published);
+  w.key("discovered");
+  date_value(w, r.facts.discovered);
+  w.key("outage").value(r.facts.outage);
+  w.key("damage_jpy");
+  if (r.facts.damage_jpy) w.number(std::round(*r.facts.damage_jpy));
+  else w.null();
+  w.end_object();
+  w.key("matches").begin_array();
+  for (const RuleMatch& m : r.matches) {
+    w.begin_object();
+    w.key("rule").value(m.rule);
+    w.key(m.is_tag ? "tag" : "category").value(m.label);
+    w.key("evidence").begin_array();
+    for (const Evidence& e : m.evidence) {
+      w.begin_object();
+      w.key("field").value(field_name(e.field));
+      w.key("start").value(std::uint64_t(e.start));
+      w.key("end").value(std::uint64_t(e.end));
+      w.key("text").value(e.text);
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+  w.key("why").begin_object();
+  w.key("level").value(r.why.level);
+  w.key("policy").value(r.why.where);
+  w.key("when").value(r.why.condition);
+  w.key("why").value(r.why.why);
+  w.key("facts").strings(r.why.facts_used);
+  w.end_object();
+  if (!r.warnings.empty()) w.key("warnings").strings(r.warnings);
+  w.end_object();
+  return out;
 }
 
 std::string error_to_json(const InputError& e) {

@@ -8,6 +8,8 @@
 #include "engine/result.hpp"
 
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace shiwake::engine {
@@ -55,6 +57,9 @@ class Classifier {
 
   // Statistics for `check` and the benchmark.
   std::size_t pattern_count() const;
+  // Every expression of the scan database with the Vectorscan flags it was compiled with,
+  // indexed by pattern id: what the benchmark's Vectorscan-alone floor scans with.
+  std::vector<std::pair<std::string, unsigned>> patterns() const;
 
  private:
   explicit Classifier(std::unique_ptr<detail::CompiledPack> impl);

@@ -1,0 +1,133 @@
+// The benchmark's floor: Vectorscan alone, scanning every notice's raw title and text with
+// exactly the expressions and flags the engine compiles from a pack, read by the same
+// NoticeReader in the same batches as `shiwake classify`. No normalization, evaluation or
+// output: what is left when everything of ours costs nothing. Used by tools/bench.
+// Usage: shiwake_scan_floor --rules DIR [--threads N] INPUT.jsonl
+// Prints one line: "notices N bytes B seconds S scan_seconds T matches M patterns P rules R".
+#include "engine/notice_io.hpp"
+#include "engine/shiwake.hpp"
+
+#include <hs/hs.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int usage() {
+  std::fprintf(stderr, "usage: shiwake_scan_floor --rules DIR [--threads N] INPUT.jsonl\n");
+  return 2;
+}
+
+int count_match(unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) {
+  ++*static_cast<std::uint64_t*>(ctx);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string rules, input;
+  unsigned threads = 1;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--rules" && i + 1 < argc) rules = argv[++i];
+    else if (a == "--threads" && i + 1 < argc) threads = static_cast<unsigned>(std::stoul(argv[++i]));
+    else if (!a.empty() && a[0] != '-' && input.empty()) input = a;
+    else return usage();
+  }
+  if (rules.empty() || input.empty() || threads == 0) return usage();
+
+  using namespace shiwake;
+  engine::LoadedPack loaded = engine::load_pack(rules);
+  std::vector<Diagnostic> diags = std::move(loaded.diagnostics);
+  auto classifier = engine::Classifier::compile(std::move(loaded.pack), diags);
+  if (!classifier) {
+    for (const auto& d : diags)
+      if (d.is_error()) std::fprintf(stderr, "%s\n", format(d).c_str());
+    return 2;
+  }
+  auto patterns = classifier->patterns();
+  std::vector<const char*> exprs;
+  std::vector<unsigned> flags, ids;
+  for (std::size_t i = 0; i < patterns.size(); ++i) {
+    exprs.push_back(patterns[i].first.c_str());
+    flags.push_back(patterns[i].second);
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
+                       nullptr, &db, &err) != HS_SUCCESS) {
+    std::fprintf(stderr, "shiwake_scan_floor: %s\n", err ? err->message : "cannot compile");
+    return 2;
+  }
+  std::vector<hs_scratch_t*> scratch(threads, nullptr);
+  hs_alloc_scratch(db, &scratch[0]);
+  for (unsigned t = 1; t < threads; ++t) hs_clone_scratch(scratch[0], &scratch[t]);
+
+  // The same batching as engine/pipeline.cpp: the reader fills a batch, the threads share it.
+  constexpr std::size_t kBatch = 1024;
+  engine::NoticeReader reader({input});
+  std::vector<engine::Notice> batch;
+  std::vector<std::string> buffers(threads);
+  std::vector<std::uint64_t> matches(threads, 0);
+  std::vector<double> scan_seconds(threads, 0);
+  std::uint64_t notices = 0, bytes = 0;
+  const auto started = Clock::now();
+  for (bool done = false; !done;) {
+    batch.clear();
+    while (batch.size() < kBatch) {
+      auto next = reader.next();
+      if (!next) {
+        done = true;
+        break;
+      }
+      if (auto* n = std::get_if<engine::Notice>(&*next)) batch.push_back(std::move(*n));
+    }
+    std::atomic<std::size_t> next_item{0};
+    auto work = [&](unsigned t) {
+      std::string& buf = buffers[t];
+      for (std::size_t i = next_item++; i < batch.size(); i = next_item++) {
+        const engine::Notice& n = batch[i];
+        // Title and text in one buffer, as the engine scans them (it scans the normalized form).
+        buf.assign(n.title);
+        buf += "\n\n";
+        buf += n.text;
+        const auto t0 = Clock::now();
+        hs_scan(db, buf.data(), static_cast<unsigned>(buf.size()), 0, scratch[t], count_match, &matches[t]);
+        scan_seconds[t] += std::chrono::duration<double>(Clock::now() - t0).count();
+      }
+    };
+    if (threads == 1) {
+      work(0);
+    } else {
+      std::vector<std::thread> pool;
+      for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work, t);
+      for (auto& th : pool) th.join();
+    }
+    for (const auto& n : batch) bytes += n.title.size() + n.text.size();
+    notices += batch.size();
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  std::uint64_t total_matches = 0;
+  double scan_total = 0;
+  for (unsigned t = 0; t < threads; ++t) {
+    total_matches += matches[t];
+    scan_total += scan_seconds[t];
+    hs_free_scratch(scratch[t]);
+  }
+  hs_free_database(db);
+  // scan_seconds: time inside hs_scan, divided by the threads (the scan's share of the wall time).
+  std::printf("notices %llu bytes %llu seconds %.4f scan_seconds %.4f matches %llu patterns %zu rules %zu\n",
+              static_cast<unsigned long long>(notices), static_cast<unsigned long long>(bytes), seconds,
+              scan_total / threads, static_cast<unsigned long long>(total_matches), patterns.size(), classifier->pack().rules.size());
+  return 0;
+}
