@@ -158,6 +158,7 @@ class Compiler {
   // The term set a term stands for; needs_all when its positions matter.
   std::uint32_t term_set(const ast::Term& t, bool needs_all) {
     std::vector<std::uint32_t> pats;
+    bool cache_list = false;
     auto add_pattern = [&](bool is_regex, const std::string& text, const ListItem* item) {
       Pattern p;
       if (is_regex) {
@@ -195,7 +196,15 @@ class Compiler {
           if (!failed_to_load("list:" + t.text)) fail(t, "unknown list '$" + t.text + "'" + suggest(t.text, lists_));
           break;
         }
+        // A list is normalized once, however many conditions use it.
+        if (auto cached = list_sets_.find(t.text); cached != list_sets_.end()) {
+          if (needs_all)
+            for (auto p : out_.sets[cached->second].patterns) out_.patterns[p].needs_all = true;
+          return cached->second;
+        }
+        std::size_t errors_before = errors_;
         for (const ListItem& item : pack_.lists[it->second].items) add_pattern(item.is_regex, item.text, &item);
+        if (errors_ == errors_before) cache_list = true;
         break;
       }
     }
@@ -206,6 +215,7 @@ class Compiler {
       for (auto p : pats) out_.patterns[p].sets.push_back(it->second);
       out_.sets.push_back(TermSet{pats});
     }
+    if (cache_list) list_sets_.emplace(t.text, it->second);
     return it->second;
   }
 
@@ -530,6 +540,7 @@ class Compiler {
   std::map<std::string, std::uint32_t> label_index_;
   std::unordered_map<std::string, std::uint32_t> pattern_index_;
   std::map<std::vector<std::uint32_t>, std::uint32_t> set_index_;
+  std::unordered_map<std::string, std::uint32_t> list_sets_;  // list name -> its term set
   std::map<std::size_t, std::set<std::uint32_t>> deps_;
   std::set<const ListItem*> bad_items_;
   std::set<const ast::Term*> noted_uses_;
