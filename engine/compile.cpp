@@ -512,7 +512,11 @@ class Compiler {
       ids.push_back(static_cast<unsigned>(i));
     }
     hs_compile_error_t* err = nullptr;
-    if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
+    // Streaming mode, although each notice is one buffer: Vectorscan 5.4's block mode aborts
+    // ("buffer overflow detected") scanning a few hundred bytes with some start-of-match
+    // regexes such as /a+b/; its streaming mode with a large SOM horizon does not
+    // (tests/data/hostile/som_single_byte_repeat). scan.cpp resets the stream per notice.
+    if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), kScanMode,
                          nullptr, &out_.database, &err) != HS_SUCCESS) {
       Diagnostic d;
       d.file = pack_.dir.string();

@@ -25,6 +25,9 @@ namespace shiwake::engine::detail {
 
 namespace ast = grammar::ast;
 
+// The database mode: see build_database in compile.cpp for why it is streaming.
+inline constexpr unsigned kScanMode = HS_MODE_STREAM | HS_MODE_SOM_HORIZON_LARGE;
+
 struct Pattern {
   std::string expression;      // Vectorscan syntax
   bool is_literal = false;
@@ -106,6 +109,7 @@ struct Hit {
 // Per-thread state: the scan buffer, hits per term set, the unit boundaries.
 struct ScratchState {
   hs_scratch_t* scratch = nullptr;
+  hs_stream_t* stream = nullptr;  // reset after every notice
   std::unique_ptr<icu::BreakIterator> sentences;
   std::vector<std::vector<Hit>> hits;   // per term set; valid when stamp[set] == generation
   std::vector<std::uint32_t> stamp;

@@ -12,6 +12,7 @@ namespace shiwake::engine {
 namespace detail {
 
 ScratchState::~ScratchState() {
+  if (stream) hs_close_stream(stream, nullptr, nullptr, nullptr);
   if (scratch) hs_free_scratch(scratch);
 }
 
@@ -58,7 +59,9 @@ void scan_notice(const CompiledPack& pack, ScratchState& s, std::string_view tit
   s.touched.clear();
   if (!pack.database) return;
   ScanContext ctx{&pack, &s};
-  hs_scan(pack.database, s.buffer.data(), static_cast<unsigned>(s.buffer.size()), 0, s.scratch, on_match, &ctx);
+  hs_scan_stream(s.stream, s.buffer.data(), static_cast<unsigned>(s.buffer.size()), 0, s.scratch, on_match, &ctx);
+  // Ends the notice: reports what matches at its end ($) and readies the stream for the next.
+  hs_reset_stream(s.stream, 0, s.scratch, on_match, &ctx);
   // Hits arrive in order of their end; evaluation wants them by start, once each.
   for (std::uint32_t set : s.touched) {
     auto& hs = s.hits[set];
@@ -109,7 +112,10 @@ Classifier::Scratch::Scratch(Scratch&&) noexcept = default;
 
 Classifier::Scratch Classifier::make_scratch() const {
   auto s = std::make_unique<detail::ScratchState>();
-  if (impl_->scratch_prototype) hs_clone_scratch(impl_->scratch_prototype, &s->scratch);
+  if (impl_->scratch_prototype) {
+    hs_clone_scratch(impl_->scratch_prototype, &s->scratch);
+    hs_open_stream(impl_->database, 0, &s->stream);
+  }
   s->hits.resize(impl_->sets.size());
   s->stamp.assign(impl_->sets.size(), 0);
   if (impl_->uses_sentences) {
