@@ -26,8 +26,11 @@ std::vector<Trace::Node>* trace_slot(Trace* trace, std::size_t index, const Prog
   if (trace->conditions.size() <= index) trace->conditions.resize(index + 1);
   auto& slot = trace->conditions[index];
   slot.assign(p.nodes.size(), Trace::Node{});
+  static const char* const kKinds[] = {"constant", "term", "rule", "fact", "call", "not", "and", "or",
+                                       "at_least", "count", "near", "before", "sentence", "paragraph"};
   for (std::size_t i = 0; i < p.nodes.size(); ++i) {
     slot[i].ast = p.nodes[i].source;
+    slot[i].kind = kKinds[static_cast<int>(p.nodes[i].op)];
     for (std::uint32_t k = 0; k < p.nodes[i].count; ++k) slot[p.children[p.nodes[i].first + k]].parent = static_cast<int>(i);
   }
   return &slot;
@@ -77,15 +80,28 @@ Result Classifier::classify(const Notice& notice, Scratch& scratch, Trace* trace
   };
 
   // Lexicon: it sees only the text.
+  // The text a lexicon fact came from, only when explaining.
+  auto fact_evidence = [&](const std::string& fact, const Program& p) {
+    if (!trace) return;
+    std::vector<Hit> hits;
+    st.trace = nullptr;
+    detail::evaluate(p, st, &hits);
+    auto& into = r.facts.evidence[fact];
+    for (auto& e : to_evidence(hits)) into.push_back(std::move(e));
+  };
   std::vector<std::uint8_t> data_type_held(cp.data_types.size(), 0);
   for (std::size_t i = 0; i < cp.data_types.size(); ++i)
-    if ((data_type_held[i] = run(cp.data_types[i], data_type_slot + i))) r.facts.data_types.push_back(pack.data_types[i].id);
+    if ((data_type_held[i] = run(cp.data_types[i], data_type_slot + i))) {
+      r.facts.data_types.push_back(pack.data_types[i].id);
+      fact_evidence("data type " + pack.data_types[i].id, cp.data_types[i]);
+    }
   for (std::size_t i = 0; i < cp.leak.size(); ++i)
     if (run(cp.leak[i], leak_slot + i)) {
       r.facts.leak = pack.leak[i].status;
+      fact_evidence("leak " + pack.leak[i].status, cp.leak[i]);
       break;
     }
-  if (cp.outage) r.facts.outage = run(*cp.outage, outage_slot);
+  if (cp.outage && (r.facts.outage = run(*cp.outage, outage_slot))) fact_evidence("outage", *cp.outage);
   detail::read_text_facts(s, notice, r.facts);
 
   // Damage by the JNSA model needs the data types and the count only.

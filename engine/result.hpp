@@ -5,6 +5,7 @@
 #include "grammar/ast.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,8 @@ struct Facts {
   std::optional<grammar::ast::Date> published, discovered;
   bool outage = false;
   std::optional<double> damage_jpy;
+  // For explain only (filled when a trace is asked for): the text each lexicon fact came from.
+  std::map<std::string, std::vector<Evidence>> evidence;
 };
 
 // Which line of the severity policy decided, and the facts it looked at.

@@ -22,6 +22,7 @@ struct Trace {
   struct Node {
     const grammar::ast::x3::position_tagged* ast = nullptr;  // the AST node (into Pack)
     int parent = -1;       // index of the enclosing node; -1 for the root
+    const char* kind = ""; // and, or, not, at_least, sentence, paragraph, term, count, near, ...
     bool evaluated = false;
     bool held = false;     // held at least once (in some sentence, for nodes inside sentence())
   };

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <iostream>
 
+namespace shiwake::tools {
+
 namespace po = boost::program_options;
 
 int run_import(int argc, char** argv) {
@@ -72,3 +74,5 @@ int run_import(int argc, char** argv) {
   }
   return failed ? 2 : 0;
 }
+
+}  // namespace shiwake::tools

@@ -10,5 +10,6 @@ int run_import(int argc, char** argv);
 int run_test(int argc, char** argv);
 int run_eval(int argc, char** argv);
 int run_diff(int argc, char** argv);
+int run_explain(int argc, char** argv);
 
 }  // namespace shiwake::tools

@@ -16,6 +16,7 @@ struct Command {
 
 const Command kCommands[] = {
     {"classify", shiwake::tools::run_classify, "classify notices (JSONL, .txt, folders, stdin) with a rule pack"},
+    {"explain", shiwake::tools::run_explain, "why a notice got its labels: condition trees, evidence, facts"},
     {"test", shiwake::tools::run_test, "run every rule's tests: examples and their variants"},
     {"eval", shiwake::tools::run_eval, "score results against gold labels; --baseline fails on any drop"},
     {"diff", shiwake::tools::run_diff, "what changed between two result files or two rule packs"},

@@ -1,0 +1,138 @@
+// The date grammar's one heavy translation unit: instantiates the X3 rule, checks dates
+// against the calendar and infers the year of month-days. Entry: find_dates.
+// Tests: tests/test_date.cpp.
+#include "grammar/date_def.hpp"
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+
+namespace shiwake::grammar {
+namespace parser {
+BOOST_SPIRIT_INSTANTIATE(date_type, date_iterator_type, date_context_type)
+}  // namespace parser
+
+parser::date_type const& date() { return parser::date; }
+
+namespace {
+
+bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int days_in_month(int y, int m) {
+  static constexpr std::array<int, 12> kDays{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && leap(y) ? 29 : kDays[std::size_t(m - 1)];
+}
+
+// Days since 1970-01-01 (Howard Hinnant's days_from_civil), to compare distances.
+long days_from_civil(const Date& d) {
+  const int y = d.year - (d.month <= 2);
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = unsigned(y - era * 400);
+  const unsigned doy = unsigned((153 * (d.month + (d.month > 2 ? -3 : 9)) + 2) / 5 + d.day - 1);
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return long(era) * 146097 + long(doe) - 719468;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+std::size_t char_length(unsigned char b) { return b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4; }
+
+// Where a date may start: a digit not inside a number or word, an era name, or an era
+// letter standing alone before a digit. Keeps the scan linear.
+bool candidate(std::string_view s, std::size_t i) {
+  const char c = s[i];
+  // Era names start with 令 平 昭 大 明 (lead bytes E4 to E6): skip every other character fast.
+  const auto b = static_cast<unsigned char>(c);
+  if (b >= 0x80 && (b < 0xE4 || b > 0xE6)) return false;
+  const bool after_word = i > 0 && (is_alnum(s[i - 1]) || s[i - 1] == '/' || s[i - 1] == '-');
+  if (is_digit(c)) return !after_word;
+  if ((c == 'r' || c == 'h' || c == 's') && i + 1 < s.size() && is_digit(s[i + 1])) return !after_word;
+  for (std::string_view era : {"令和", "平成", "昭和", "大正", "明治"})
+    if (s.compare(i, era.size(), era) == 0) return true;
+  return false;
+}
+
+// A month-day right after 年 belongs to a year-month-day that failed the calendar check.
+bool after_year(std::string_view s, std::size_t i) { return i >= 3 && s.substr(i - 3, 3) == "年"; }
+
+// Notices speak mostly of the past and a little of the future (「2月1日から再開」): a
+// month-day is taken in the year that puts it at most 275 days before the reference or
+// at most 90 days after it. The window is shorter than a year, so at most one year fits.
+std::optional<Date> infer_year(int month, int day, const Date& reference) {
+  constexpr long kBefore = 275, kAfter = 90;
+  const long ref = days_from_civil(reference);
+  for (int y = reference.year - 1; y <= reference.year + 1; ++y) {
+    const Date d{y, month, day};
+    if (!is_valid(d)) continue;
+    const long diff = days_from_civil(d) - ref;
+    if (diff >= -kBefore && diff <= kAfter) return d;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool is_valid(const Date& d) {
+  return d.year >= 1 && d.year <= 9999 && d.month >= 1 && d.month <= 12 && d.day >= 1 &&
+         d.day <= days_in_month(d.year, d.month);
+}
+
+std::string to_iso(const Date& d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
+  return buf;
+}
+
+int compare(const Date& a, const Date& b) {
+  if (a.year != b.year) return a.year < b.year ? -1 : 1;
+  if (a.month != b.month) return a.month < b.month ? -1 : 1;
+  if (a.day != b.day) return a.day < b.day ? -1 : 1;
+  return 0;
+}
+
+std::vector<DateMatch> find_dates(std::string_view text, std::optional<Date> reference) {
+  struct Raw {
+    DateParts parts;
+    std::size_t begin, end;
+  };
+  std::vector<Raw> raw;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (candidate(text, i)) {
+      DateParts parts;
+      auto first = text.begin() + std::ptrdiff_t(i);
+      if (boost::spirit::x3::parse(first, text.end(), parser::date, parts) && !(parts.year == 0 && after_year(text, i))) {
+        const std::size_t end = std::size_t(first - text.begin());
+        const Date full{parts.era_base + parts.year, parts.month, parts.day};
+        if (parts.year == 0 || is_valid(full)) {
+          raw.push_back({parts, i, end});
+          if (!reference && parts.year != 0) reference = full;
+          i = end;
+          continue;
+        }
+      }
+    }
+    i += char_length(static_cast<unsigned char>(text[i]));
+  }
+
+  std::vector<DateMatch> found;
+  for (const Raw& r : raw) {
+    DateMatch m;
+    m.begin = r.begin;
+    m.end = r.end;
+    m.era = r.parts.era_base != 0;
+    if (r.parts.year == 0) {
+      if (!reference) continue;
+      const auto d = infer_year(r.parts.month, r.parts.day, *reference);
+      if (!d) continue;
+      m.date = *d;
+      m.year_inferred = true;
+    } else {
+      m.date = {r.parts.era_base + r.parts.year, r.parts.month, r.parts.day};
+    }
+    found.push_back(m);
+  }
+  return found;
+}
+
+}  // namespace shiwake::grammar

@@ -1,0 +1,94 @@
+// The quantity grammar's one heavy translation unit: instantiates the X3 rules and scans a
+// normalized text for quantities. Entry: find_quantities. Tests: tests/test_quantity.cpp.
+#include "grammar/quantity_def.hpp"
+
+#include <array>
+
+namespace shiwake::grammar {
+namespace parser {
+BOOST_SPIRIT_INSTANTIATE(quantity_type, iterator_type, context_type)
+BOOST_SPIRIT_INSTANTIATE(numeral_type, iterator_type, context_type)
+}  // namespace parser
+
+parser::quantity_type const& quantity() { return parser::quantity; }
+parser::numeral_type const& numeral() { return parser::numeral; }
+
+namespace {
+
+constexpr std::array<std::string_view, 16> kNumeralChars{"〇", "零", "一", "二", "三", "四", "五", "六",
+                                                         "七", "八", "九", "十", "百", "千", "万", "億"};
+constexpr std::array<std::string_view, 8> kPrefixes{"約", "およそ", "最大", "合計", "計", "総数", "延べ", "うち"};
+
+bool starts_with_any(std::string_view s, std::size_t i, auto const& words) {
+  for (std::string_view w : words)
+    if (s.compare(i, w.size(), w) == 0) return true;
+  return false;
+}
+
+std::size_t char_length(unsigned char b) { return b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4; }
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// True when byte i starts a numeral character (a digit, a kanji digit or 十 百 千).
+bool numeral_start(std::string_view s, std::size_t i) {
+  if (is_digit(s[i])) return true;
+  for (std::size_t k = 0; k < 14; ++k)
+    if (s.compare(i, kNumeralChars[k].size(), kNumeralChars[k]) == 0) return true;
+  return false;
+}
+
+// True when the character ending at byte i belongs to a numeral (so i is inside one).
+bool inside_numeral(std::string_view s, std::size_t i) {
+  if (i == 0) return false;
+  const char c = s[i - 1];
+  if (is_digit(c)) return true;
+  if (c == ',' || c == '.') return i >= 2 && is_digit(s[i - 2]);  // 「1,234」 but not 「...1,191件」
+  if (i < 3) return false;
+  const std::string_view prev = s.substr(i - 3, 3);
+  for (std::string_view k : kNumeralChars)
+    if (prev == k) return true;
+  return prev == "兆";
+}
+
+// A cheap first filter on the first character: a digit, or a kanji or kana that starts
+// a numeral or a qualifier. Most characters of a notice fail it at once.
+bool may_start(std::string_view s, std::size_t i) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  if (b < 0x80) return is_digit(char(b));
+  if ((b != 0xE3 && !(b >= 0xE4 && b <= 0xE9)) || i + 2 >= s.size()) return false;
+  const char32_t c = (char32_t(b & 0x0F) << 12) | (char32_t(s[i + 1] & 0x3F) << 6) | char32_t(s[i + 2] & 0x3F);
+  switch (c) {
+    case U'〇': case U'零': case U'一': case U'二': case U'三': case U'四': case U'五': case U'六': case U'七':
+    case U'八': case U'九': case U'十': case U'百': case U'千': case U'約': case U'お': case U'最': case U'合':
+    case U'計': case U'総': case U'延': case U'う':
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+std::vector<Quantity> find_quantities(std::string_view text) {
+  std::vector<Quantity> found;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const bool candidate = may_start(text, i) && (starts_with_any(text, i, kPrefixes) ||
+                                                  (numeral_start(text, i) && !inside_numeral(text, i)));
+    if (candidate) {
+      Quantity q;
+      auto first = text.begin() + std::ptrdiff_t(i);
+      if (boost::spirit::x3::parse(first, text.end(), parser::quantity, q)) {
+        q.begin = i;
+        q.end = std::size_t(first - text.begin());
+        found.push_back(std::move(q));
+        i = found.back().end;
+        continue;
+      }
+    }
+    i += char_length(static_cast<unsigned char>(text[i]));
+  }
+  return found;
+}
+
+}  // namespace shiwake::grammar
