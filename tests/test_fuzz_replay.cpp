@@ -1,10 +1,12 @@
 // The fuzz checks (tests/fuzz/check_*.hpp) replayed in the ordinary test run, over every
 // seed of tests/fuzz/corpus/<target>/ and every input that once broke a target, kept in
 // tests/fuzz/regressions/<target>/. So a fixed crash stays fixed without running a fuzzer.
+#include "tests/fuzz/check_date.hpp"
 #include "tests/fuzz/check_dsl.hpp"
 #include "tests/fuzz/check_jsonl.hpp"
 #include "tests/fuzz/check_normalize.hpp"
 #include "tests/fuzz/check_pack.hpp"
+#include "tests/fuzz/check_quantity.hpp"
 
 #include <doctest/doctest.h>
 
@@ -49,3 +51,5 @@ TEST_CASE("fuzz replay: rule-pack loader and compiler") { CHECK(replay("fuzz_pac
 TEST_CASE("fuzz replay: notice reader") { CHECK(replay("fuzz_jsonl", shiwake::fuzz::check_jsonl) > 10); }
 TEST_CASE("fuzz replay: normalizer and offsets") { CHECK(replay("fuzz_normalize", shiwake::fuzz::check_normalize) > 10); }
 
+TEST_CASE("fuzz replay: quantity grammar") { CHECK(replay("fuzz_quantity", shiwake::fuzz::check_quantity) > 10); }
+TEST_CASE("fuzz replay: date grammar") { CHECK(replay("fuzz_date", shiwake::fuzz::check_date) > 10); }

@@ -63,11 +63,12 @@ def when_expressions():
         except ImportError:
             for m in re.finditer(r"when: '((?:[^']|'')*)'", read(path).decode("utf-8", "replace")):
                 exprs.append(m.group(1).replace("''", "'"))
-    for path in sorted(glob.glob(rel("tests", "data", "dsl", "*.input"))):
+    for path in sorted(glob.glob(rel("tests", "data", "dsl", "**", "*.input"), recursive=True)):
         exprs.append(read(path).decode("utf-8", "replace"))
     for path in sorted(glob.glob(rel("tests", "test_*.cpp"))):
         src = read(path).decode("utf-8", "replace")
         exprs += re.findall(r'fires\(R"\((.*?)\)"', src)
+        exprs += re.findall(r'\{R"\((.*?)\)",', src)  # golden tables: {R"(text)", R"(dump)"}
     return exprs
 
 
