@@ -324,6 +324,11 @@ struct NoticeReader::State {
       std::uint64_t at = base + (e.byte ? e.byte - 1 : 0);
       fail(at, "malformed JSON: " + what);
       return;
+    } catch (const nlohmann::json::exception& e) {  // out_of_range: a number like 1e999
+      std::string what = e.what();
+      if (auto p = what.find("] "); p != std::string::npos) what.erase(0, p + 2);
+      fail(base, "malformed JSON: " + what);
+      return;
     }
     if (!j.is_object()) {
       fail(base, std::string("record is not a JSON object (got ") + type_name(j) + ")");

@@ -59,9 +59,12 @@ Outcome isolated(const std::function<std::string()>& work) {
   REQUIRE(pid >= 0);
   if (pid == 0) {
     ::close(fds[0]);
+    // The test framework's crash handlers would report from the child as if the parent
+    // crashed; the parent reports the signal instead.
+    for (int sig : {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL}) ::signal(sig, SIG_DFL);
     if (!kSanitized) {
       // A runaway allocation fails in the child instead of exhausting the machine.
-      rlimit as{std::rlim_t(8) << 30, std::rlim_t(8) << 30};
+      rlimit as{rlim_t(8) << 30, rlim_t(8) << 30};
       ::setrlimit(RLIMIT_AS, &as);
     }
     std::string report;
@@ -250,18 +253,18 @@ TEST_CASE("hostile packs: millions of distinct terms across files") {
   for (int f = 0; f < 4; ++f) {
     auto out = pack.file("terms" + std::to_string(f) + ".yaml");
     out << "lists:\n";
-    for (int l = 0; l < 10; ++l) {
+    for (int l = 0; l < 5; ++l) {
       out << "  l" << f << "_" << l << ": [";
       for (int i = 0; i < 60000; ++i) out << (i ? "," : "") << "t" << f << "x" << l << "y" << i;
       out << "]\n";
     }
     out << "rules:\n";
-    for (int l = 0; l < 10; ++l) out << "  - {id: r" << f << "_" << l << ", category: c, when: '$l" << f << "_" << l << "'}\n";
+    for (int l = 0; l < 5; ++l) out << "  - {id: r" << f << "_" << l << ", category: c, when: '$l" << f << "_" << l << "'}\n";
   }
   check_case("many_terms", pack.dir(), {"error: terms"});
 }
 
-TEST_CASE("hostile packs: 20,000 rules, each with its own regex, at the rule bound") {
+TEST_CASE("hostile packs: 20,000 rules, each with its own regex") {
   TempPack pack("many-regexes");
   for (int f = 0; f < 20; ++f) {
     auto out = pack.file("regexes" + std::to_string(100 + f) + ".yaml");
@@ -269,5 +272,5 @@ TEST_CASE("hostile packs: 20,000 rules, each with its own regex, at the rule bou
     for (int r = 0; r < 1000; ++r)
       out << "  - {id: r" << f << "_" << r << ", category: c, when: '/q" << f << "z" << r << "[0-9]+(件|人)/'}\n";
   }
-  check_case("many_regexes", pack.dir(), {"error: regex"});
+  check_case("many_regexes", pack.dir(), {"error: more than 2000 distinct regexes"});
 }

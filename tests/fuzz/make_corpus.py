@@ -83,7 +83,8 @@ for path in sorted(glob.glob(rel("rules", "*.yaml"))):
 for path in sorted(glob.glob(rel("tests", "data", "check", "**", "*.yaml"), recursive=True)):
     put("fuzz_pack", read(path), 16384)
 for path in sorted(glob.glob(rel("tests", "data", "hostile", "*", "*.yaml"))):
-    put("fuzz_pack", read(path), 4096)
+    if not re.search(r"/(redos|som)_", path):  # those abort Vectorscan itself: see check_pack.hpp
+        put("fuzz_pack", read(path), 4096)
 for e in when_expressions()[:200]:
     put("fuzz_pack", "rules:\n  - id: r\n    category: c\n    when: '" + e.replace("'", "''") + "'\n", 16384)
 

@@ -49,7 +49,9 @@ lines = [
     b'{"title":"bad also_in","text":"x","also_in":[1]}',
     # 20: object keys only, no title and text
     b'{"id":"no-fields","published":"2024-01-01"}',
-    # 21: a good record (300 KB of text, under the bound), no final newline
+    # 21: a number out of range (nlohmann throws out_of_range, not parse_error)
+    b'{"title":"big number","text":"x","n":1e999}',
+    # 22: a good record (300 KB of text, under the bound), no final newline
     ('{"id":"ok-last","title":"最後","text":"' + "漏えい" * 35000 + '"}').encode(),
 ]
 with open(os.path.join(HERE, "broken.jsonl"), "wb") as f:

@@ -52,7 +52,7 @@ case("huge_list", {"pack.yaml": "lists:\n  big: [" + ",".join(["t"] * 200000) + 
 # Pathological regexes. Vectorscan never backtracks, so the classic ReDoS patterns compile
 # and scan in linear time ("ok"); the huge repeats are refused with a clear error.
 case("redos_alternation", {"pack.yaml": "rules:\n" + rule("r", "/((a|aa)*)*b/")}, ["ok"])
-case("redos_nested_plus", {"pack.yaml": "rules:\n" + rule("r", "/(x+x+)+y/ or /(a*)*$/ or /(.*a){12}/")},
+case("redos_nested_plus", {"pack.yaml": "rules:\n" + rule("r", "/(x+x+)+y/ or /(a+)+$/ or /(.*a){12}/")},
      ["ok"])
 case("repeat_of_repeat", {"pack.yaml": "rules:\n" + rule("r", "/.{1000}{1000}/")}, ["error: regex"])
 case("huge_bounded_repeat", {"pack.yaml": "rules:\n" + rule("r", "/a{1,1000000}b/")}, ["error: regex"])
@@ -80,10 +80,10 @@ case("category_cycle", {"pack.yaml": "rules:\n  - id: a\n    category: ca\n    w
 laughs = ["lol: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]"]
 for i in range(1, 10):
     laughs.append(f"l{i}: &a{i} [" + ",".join([f"*a{i-1}"] * 9) + "]")
-case("billion_laughs_top", {"pack.yaml": "\n".join(laughs) + "\n"}, ["error: unknown top-level key"])
+case("billion_laughs_top", {"pack.yaml": "\n".join(laughs) + "\n"}, ["error: too large with its YAML aliases expanded"])
 case("billion_laughs_lists", {"pack.yaml": "lists:\n" + "\n".join("  " + l for l in laughs) + "\n"
                                            "rules:\n" + rule("r", "$l9")},
-     ["error: a list term must be a string"])
+     ["error: too large with its YAML aliases expanded"])
 case("billion_laughs_rules", {"pack.yaml": "base: &r0\n  id: r\n  category: c\n  when: '\"x\"'\n"
                                            + "".join(f"x{i}: &r{i} [" + ",".join([f"*r{i-1}"] * 9) + "]\n"
                                                      for i in range(1, 8))
@@ -128,3 +128,13 @@ case("unknown_refs", {"pack.yaml": "rules:\n" + "".join(
      ["error: unknown rule"])
 case("duplicate_ids", {"pack.yaml": "rules:\n" + "".join(rule("same", '"x"') for _ in range(5000))},
      ["error: duplicate rule id 'same'", "errors: 4999"])
+# NUL characters (YAML "\0"): Vectorscan reads C strings, so a NUL would cut a regex short.
+case("nul_in_regex", {"pack.yaml": 'lists:\n  l: ["/x\\0y/"]\nrules:\n'
+                                   '  - {id: a, category: c, when: "/a\\0b/"}\n'
+                                   '  - {id: b, category: c, when: "$l"}\n'},
+     ["error: a regex cannot contain a NUL character", "errors: 2"])
+case("nul_in_literal", {"pack.yaml": 'rules:\n  - {id: c, category: c, when: "\\"a\\0b\\""}\n'},
+     ["error: a NUL character cannot be part of a term"])
+# Vectorscan 5.4 (Debian) aborts ("buffer overflow detected") scanning a text of 256 bytes
+# or more with a start-of-match regex of the form /a+b/: an open finding, kept as a case.
+case("som_single_byte_repeat", {"pack.yaml": "rules:\n" + rule("r", "/a+b/")}, ["ok"])
