@@ -41,8 +41,6 @@ std::string escape_literal(std::string_view s) {
   return out;
 }
 
-const char* field_name(ast::Field f) { return f == ast::Field::title ? "title" : f == ast::Field::body ? "body" : "any"; }
-
 struct FactInfo {
   const char* name;
   Fact fact;
@@ -134,12 +132,27 @@ class Compiler {
 
   void fail(const ast::x3::position_tagged& at, std::string message) { error(condition_->at(at, std::move(message))); }
 
+  // A name whose definition failed to load was reported by the loader; the pack is still
+  // in error, but saying "unknown" again would only bury the first message.
+  bool failed_to_load(const std::string& key) {
+    if (!pack_.unloaded.count(key)) return false;
+    ++errors_;
+    return true;
+  }
+
+  // An error in a list item: reported once, at the item, with a note at the first use.
+  void item_error(const ListItem& item, const ast::Term& use, std::string message) {
+    if (!bad_items_.insert(&item).second) return;
+    error(item.where.whole(std::move(message)));
+    if (noted_uses_.insert(&use).second) error(condition_->at(use, "'$" + use.text + "' is used here", Level::note));
+  }
+
   // The term set a term stands for; needs_all when its positions matter.
   std::uint32_t term_set(const ast::Term& t, bool needs_all) {
     std::vector<std::uint32_t> pats;
-    auto add_pattern = [&](bool is_regex, const std::string& text, const SourceSpan* item_where) {
+    auto add_pattern = [&](bool is_regex, const std::string& text, const ListItem* item) {
       // List items are bounded by the loader; a term written in a condition is bounded here.
-      if (!item_where && text.size() > kMaxTermBytes) {
+      if (!item && text.size() > kMaxTermBytes) {
         fail(t, "term longer than " + std::to_string(kMaxTermBytes) + " bytes");
         return;
       }
@@ -149,7 +162,7 @@ class Compiler {
       } else {
         std::string norm = normalize_term(text);
         if (norm.empty()) {
-          if (item_where) error(item_where->whole("this term is empty after normalization and can never match"));
+          if (item) item_error(*item, t, "this term is empty after normalization and can never match");
           else fail(t, "this term is empty after normalization and can never match");
           return;
         }
@@ -174,7 +187,7 @@ class Compiler {
             fail(t, "the pack has more than " + std::to_string(kMaxRegexes) + " distinct regexes");
           return;
         }
-        if (is_regex && !check_regex(p.expression, t, item_where)) {
+        if (is_regex && !check_regex(p.expression, t, item)) {
           pattern_index_.erase(it);
           return;
         }
@@ -190,10 +203,10 @@ class Compiler {
       case ast::TermKind::list: {
         auto it = lists_.find(t.text);
         if (it == lists_.end()) {
-          fail(t, "unknown list '$" + t.text + "'" + suggest(t.text, lists_));
+          if (!failed_to_load("list:" + t.text)) fail(t, "unknown list '$" + t.text + "'" + suggest(t.text, lists_));
           break;
         }
-        for (const ListItem& item : pack_.lists[it->second].items) add_pattern(item.is_regex, item.text, &item.where);
+        for (const ListItem& item : pack_.lists[it->second].items) add_pattern(item.is_regex, item.text, &item);
         break;
       }
     }
@@ -207,10 +220,10 @@ class Compiler {
     return it->second;
   }
 
-  bool check_regex(const std::string& expr, const ast::Term& t, const SourceSpan* item_where) {
+  bool check_regex(const std::string& expr, const ast::Term& t, const ListItem* item) {
     // Vectorscan reads a C string: a NUL would silently cut the regex short.
     if (expr.find('\0') != std::string::npos) {
-      if (item_where) error(item_where->whole("a regex cannot contain a NUL character"));
+      if (item) item_error(*item, t, "a regex cannot contain a NUL character");
       else fail(t, "a regex cannot contain a NUL character");
       return false;
     }
@@ -219,7 +232,7 @@ class Compiler {
     if (hs_expression_info(expr.c_str(), HS_FLAG_UTF8 | HS_FLAG_SOM_LEFTMOST, &info, &err) != HS_SUCCESS) {
       std::string message = "regex rejected: " + std::string(err ? err->message : "unknown error");
       hs_free_compile_error(err);
-      if (item_where) error(item_where->whole(message));
+      if (item) item_error(*item, t, message);
       else fail(t, message);
       return false;
     }
@@ -227,7 +240,7 @@ class Compiler {
     free(info);
     if (empty) {
       std::string message = "regex can match the empty string; every text would match it";
-      if (item_where) error(item_where->whole(message));
+      if (item) item_error(*item, t, message);
       else fail(t, message);
       return false;
     }
@@ -289,7 +302,7 @@ class Compiler {
     if (stage_ == Stage::lexicon) {
       fail(r, "the data-type, leak and outage conditions run before any rule: '@" + r.id + "' is not known there");
     } else if (auto it = rules_.find(r.id); it == rules_.end()) {
-      fail(r, "unknown rule '@" + r.id + "'" + suggest(r.id, rules_));
+      if (!failed_to_load("rule:" + r.id)) fail(r, "unknown rule '@" + r.id + "'" + suggest(r.id, rules_));
     } else {
       n.index = static_cast<std::uint32_t>(it->second);
       if (current_rule_ >= 0) deps_[current_rule_].insert(n.index);
@@ -359,14 +372,18 @@ class Compiler {
     if (c.function == "has") {
       n.call = CallKind::has;
       auto it = data_types_.find(c.argument);
-      if (it == data_types_.end()) fail(c, "unknown data type '" + c.argument + "'" + suggest(c.argument, data_types_));
+      if (it == data_types_.end()) {
+        if (!failed_to_load("data_type:" + c.argument))
+          fail(c, "unknown data type '" + c.argument + "'" + suggest(c.argument, data_types_));
+      }
       else n.index = static_cast<std::uint32_t>(it->second);
     } else if (c.function == "category" || c.function == "tag") {
       bool is_tag = c.function == "tag";
       n.call = is_tag ? CallKind::tag : CallKind::category;
       auto it = label_index_.find(label_key(is_tag, c.argument));
       if (it == label_index_.end()) {
-        fail(c, "no rule gives the " + c.function + " '" + c.argument + "'");
+        if (!failed_to_load(c.function + ":" + c.argument))
+          fail(c, "no rule gives the " + c.function + " '" + c.argument + "'");
       } else {
         n.index = it->second;
         if (current_rule_ >= 0)
@@ -413,10 +430,7 @@ class Compiler {
       case ast::QuantifierKind::all: n.op = Op::and_; break;
       case ast::QuantifierKind::at_least:
         n.op = Op::at_least;
-        n.index = q.n;
-        if (q.n > q.operands.size())
-          error(condition_->at(q, std::to_string(q.n) + " of " + std::to_string(q.operands.size()) +
-                                      " operands can never hold", Level::warning));
+        n.index = q.n;  // n > operands can never hold: lint_pack warns
         break;
     }
     return list_of(q.operands, n);
@@ -543,6 +557,8 @@ class Compiler {
   std::unordered_map<std::string, std::uint32_t> pattern_index_;
   std::map<std::vector<std::uint32_t>, std::uint32_t> set_index_;
   std::map<std::size_t, std::set<std::uint32_t>> deps_;
+  std::set<const ListItem*> bad_items_;
+  std::set<const ast::Term*> noted_uses_;
   const Condition* condition_ = nullptr;
   Program* program_ = nullptr;
   Stage stage_ = Stage::rule;

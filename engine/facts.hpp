@@ -11,7 +11,7 @@ namespace shiwake::engine::detail {
 void read_text_facts(const ScratchState& s, const Notice& notice, Facts& facts);
 
 // E = V x affected with V = 500 x (10^(x-1) + 5^(y-1)) x I (TAXONOMY.md); nullopt when
-// the count or the data types are unknown.
+// the count is unknown.
 std::optional<double> jnsa_damage(const std::vector<const DataTypeDef*>& exposed, std::optional<double> affected);
 
 }  // namespace shiwake::engine::detail

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -106,6 +107,9 @@ struct Pack {
   std::optional<Condition> outage;
   std::optional<Condition> reportable;  // the APPI triggers, over facts and categories
   std::vector<SeverityDef> severity;
+  // What failed to load ("rule:ID", "list:NAME", "data_type:ID", "category:ID", "tag:ID"):
+  // the compiler does not report references to these again, so one error is said once.
+  std::set<std::string> unloaded;
 };
 
 inline const char* const kSeverityLevels[] = {"critical", "high", "medium", "low", "informational"};

@@ -12,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -27,6 +28,26 @@ unsigned count_code_points(std::string_view s) {
   return n;
 }
 
+// The grammar reads `label(x)` as the fact `label` followed by a stray '('. When a syntax
+// error sits on a '(' right after a name, say what the author meant: an unknown function,
+// underlining the name. nullopt for every other error.
+std::optional<std::string> unknown_function(std::string_view text, grammar::Span& at) {
+  std::size_t paren = at.begin;
+  if (paren >= text.size() || text[paren] != '(') return std::nullopt;
+  std::size_t end = paren;
+  while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t')) --end;
+  std::size_t begin = end;
+  auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; };
+  while (begin > 0 && ident(text[begin - 1])) --begin;
+  if (begin == end || std::isdigit(static_cast<unsigned char>(text[begin]))) return std::nullopt;
+  std::string_view name = text.substr(begin, end - begin);
+  for (const char* keyword : {"and", "or", "not", "of", "before", "within"})
+    if (name == keyword) return std::nullopt;
+  at = {static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end)};
+  return "unknown function '" + std::string(name) +
+         "' (functions: any, all, count, near, sentence, paragraph, has, category, tag)";
+}
+
 }  // namespace
 
 SourceSpan::SourceSpan(std::shared_ptr<const std::string> file_text, std::string file,
@@ -37,7 +58,25 @@ SourceSpan::SourceSpan(std::shared_ptr<const std::string> file_text, std::string
   std::size_t i = std::min(scalar_pos, raw.size());
   // How far the alignment may skip ahead looking for a value byte before giving up.
   constexpr std::size_t kMaxSkip = 512;
-  for (char c : value) {
+  bool const double_quoted = i < raw.size() && raw[i] == '"';
+  if (double_quoted) ++i;  // the opening quote is not part of the value
+  for (std::size_t k = 0; k < value.size(); ++k) {
+    char const c = value[k];
+    // An escape of a double-quoted scalar (\u200B, \x41, \t) wrote this code point: map
+    // all its bytes to the backslash and go on after the escape.
+    if (double_quoted && c != '\\' && i < raw.size() && raw[i] == '\\' && i + 1 < raw.size() && raw[i + 1] != c) {
+      char const kind = raw[i + 1];
+      std::size_t const digits = kind == 'x' ? 2 : kind == 'u' ? 4 : kind == 'U' ? 8 : 0;
+      std::size_t const bytes = 1 + U8_COUNT_TRAIL_BYTES(static_cast<unsigned char>(c));
+      // The code point's last byte maps to the escape's last character, so a range ending
+      // there underlines the whole escape.
+      std::size_t const last = std::min(raw.size() - 1, i + 1 + digits);
+      for (std::size_t b = 0; b < bytes && k + b < value.size(); ++b)
+        raw_offset_.push_back(static_cast<std::uint32_t>(b + 1 == bytes ? last : i));
+      k += bytes - 1;
+      i = std::min(raw.size(), i + 2 + digits);
+      continue;
+    }
     std::size_t j = i;
     while (j < raw.size() && j - i < kMaxSkip && raw[j] != c) ++j;
     if (j < raw.size() && raw[j] == c) {
@@ -47,7 +86,16 @@ SourceSpan::SourceSpan(std::shared_ptr<const std::string> file_text, std::string
       raw_offset_.push_back(static_cast<std::uint32_t>(std::min(i, raw.size())));
     }
   }
-  raw_offset_.push_back(static_cast<std::uint32_t>(std::min(i, raw.size())));
+  // The end of the value maps to just after its last visible character, so an error at
+  // the end of a block scalar lands on its last line and not on whatever follows it.
+  std::size_t end = std::min(i, raw.size());
+  for (std::size_t k = value.size(); k-- > 0;) {
+    if (value[k] != ' ' && value[k] != '\n' && value[k] != '\t' && value[k] != '\r') {
+      end = raw_offset_[k] + 1;
+      break;
+    }
+  }
+  raw_offset_.push_back(static_cast<std::uint32_t>(end));
   if (raw_offset_.size() == 1) raw_offset_[0] = static_cast<std::uint32_t>(std::min(scalar_pos, raw.size()));
 }
 
@@ -198,7 +246,11 @@ class FileLoader {
     c.text = n.Scalar();
     c.where = span_of(n);
     grammar::ParseResult r = grammar::parse_expression(c.text);
-    for (const auto& e : r.errors) out_.diagnostics.push_back(c.where.at(e.where.begin, e.where.end, e.message));
+    for (const auto& e : r.errors) {
+      grammar::Span at = e.where;
+      std::string message = unknown_function(c.text, at).value_or(e.message);
+      out_.diagnostics.push_back(c.where.at(at.begin, at.end, std::move(message)));
+    }
     if (!r.expr) return std::nullopt;
     c.parsed = std::move(*r.expr);
     return c;
@@ -225,11 +277,13 @@ class FileLoader {
       list.where = span_of(it->first);
       if (!it->second.IsSequence()) {
         error(it->second, "list '" + list.name + "' must be a sequence of terms");
+        out_.pack.unloaded.insert("list:" + list.name);
         continue;
       }
       if (it->second.size() > kMaxListItems) {
         error(it->first, "list '" + list.name + "' has " + std::to_string(it->second.size()) +
                              " terms, more than the bound of " + std::to_string(kMaxListItems));
+        out_.pack.unloaded.insert("list:" + list.name);
         continue;
       }
       const YAML::Node items = it->second;  // not a reference: see run()
@@ -293,6 +347,11 @@ class FileLoader {
       rule.where = span_of(r["id"]);
       auto category = scalar(r, "category", false, r);
       auto tag = scalar(r, "tag", false, r);
+      // From here on a failed rule is remembered, so references to it are not errors again.
+      std::set<std::string>& unloaded = out_.pack.unloaded;
+      unloaded.insert("rule:" + rule.id);
+      if (category) unloaded.insert("category:" + *category);
+      if (tag) unloaded.insert("tag:" + *tag);
       if (category && tag) return error(r["tag"], "rule '" + rule.id + "' has both a category and a tag");
       if (!category && !tag) return error(r["id"], "rule '" + rule.id + "' needs a category or a tag");
       rule.kind = category ? LabelKind::category : LabelKind::tag;
@@ -317,6 +376,8 @@ class FileLoader {
         }
       }
       if (!when) return;
+      unloaded.erase("rule:" + rule.id);
+      unloaded.erase((category ? "category:" : "tag:") + rule.label);
       rule.when = std::move(*when);
       out_.pack.rules.push_back(std::move(rule));
     });
@@ -330,6 +391,7 @@ class FileLoader {
       if (!id) return;
       def.id = *id;
       def.where = span_of(d["id"]);
+      out_.pack.unloaded.insert("data_type:" + def.id);
       for (const char* key : {"x", "y"}) {
         int v = 0;
         YAML::Node level = d[key];
@@ -347,6 +409,7 @@ class FileLoader {
       if (!d["when"]) return error(d["id"], "data type '" + def.id + "' has no 'when' condition");
       auto when = condition(d["when"]);
       if (!when) return;
+      out_.pack.unloaded.erase("data_type:" + def.id);
       def.when = std::move(*when);
       out_.pack.data_types.push_back(std::move(def));
     });

@@ -28,7 +28,8 @@ StreamCounts classify_stream(const Classifier& classifier, NoticeReader& reader,
     notices.clear();
     items.clear();
     notice_of.clear();
-    while (notices.size() < options.batch) {
+    std::size_t held = 0;
+    while (notices.size() < options.batch && held < options.batch_bytes) {
       std::optional<NoticeOrError> next = reader.next();
       if (!next) {
         done = true;
@@ -49,6 +50,7 @@ StreamCounts classify_stream(const Classifier& classifier, NoticeReader& reader,
         continue;
       }
       notices.push_back(std::move(std::get<Notice>(*next)));
+      held += notices.back().title.size() + notices.back().text.size();
       items.emplace_back();
       items.back().result.emplace();
       items.back().result->warnings = std::move(pending_warnings);

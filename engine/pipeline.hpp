@@ -31,7 +31,8 @@ struct StreamCounts {
 
 struct StreamOptions {
   unsigned threads = 0;          // 0: all cores
-  std::size_t batch = 1024;      // notices held at once
+  std::size_t batch = 1024;      // notices held at once, at most
+  std::size_t batch_bytes = 64u << 20;  // and at most this much notice text
   bool serialize = true;         // fill StreamItem::json
   std::function<void(const StreamCounts&)> progress;  // after each batch
 };

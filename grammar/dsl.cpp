@@ -63,8 +63,12 @@ Span ErrorHandler::span_of(iterator_type first, iterator_type last) const {
 }
 
 void ErrorHandler::expected(iterator_type where, std::string const& what) {
+  // X3 reports where the parser stood, before any blanks: step over them to the token, but
+  // when the input ends there, stay just after the last token, on its line.
   auto const last = cache_.last();
-  while (where != last && is_blank(*where)) ++where;
+  auto token = where;
+  while (token != last && is_blank(*token)) ++token;
+  if (token != last) where = token;
   errors_.push_back({span_of(where, token_end(where, last)), "expected " + what});
 }
 

@@ -341,7 +341,8 @@ x3::rule<group_class, ast::Expr> const group = "'('";
 x3::rule<bool_lit_class, ast::BoolLit> const bool_lit = "true or false";
 x3::rule<rule_ref_class, ast::RuleRef> const rule_ref = "@rule-id";
 x3::rule<call_class, ast::Call> const call = "has(...), category(...) or tag(...)";
-x3::rule<quantifier_class, ast::Quantifier> const quantifier = "any(...), all(...) or N of (...)";
+x3::rule<quantifier_class, ast::Quantifier> const quantifier =
+    "any(...), all(...) or N of (...)";
 x3::rule<count_class, ast::Count> const count = "count(...)";
 x3::rule<near_class, ast::Near> const near = "near(...)";
 x3::rule<before_class, ast::Before> const before = "A before B within N";
@@ -353,7 +354,8 @@ x3::rule<unary_body_class, ast::Expr> const unary_body = "an expression";
 x3::rule<term_body_class, ast::Term> const term_body = "a term (\"...\", /.../ or $list)";
 x3::rule<bool_lit_body_class, ast::BoolLit> const bool_lit_body = "true or false";
 x3::rule<rule_ref_body_class, ast::RuleRef> const rule_ref_body = "@rule-id";
-x3::rule<quantifier_body_class, ast::Quantifier> const quantifier_body = "any(...), all(...) or N of (...)";
+x3::rule<quantifier_body_class, ast::Quantifier> const quantifier_body =
+    "any(...), all(...) or N of (...)";
 x3::rule<fact_body_class, ast::FactTest> const fact_body = "a fact";
 
 // What `>` names when the next token is wrong.
@@ -423,13 +425,16 @@ inline auto const make_fact = [](auto& ctx) {
   }
 };
 
-auto const expression_def = x3::eps > operand > named("'and', 'or' or end of expression", x3::eoi);
+auto const expression_def =
+    x3::eps > operand > named("'and', 'or' or end of expression", x3::eoi);
 
-auto const or_chain_def = and_expr >> *(kw("or") > named<ast::Expr>("an expression after 'or'", and_expr));
+auto const or_chain_def =
+    and_expr >> *(kw("or") > named<ast::Expr>("an expression after 'or'", and_expr));
 auto const or_expr_def = or_body;
 auto const or_body_def = or_chain[collapse<ast::Or>];
 
-auto const and_chain_def = unary >> *(kw("and") > named<ast::Expr>("an expression after 'and'", unary));
+auto const and_chain_def =
+    unary >> *(kw("and") > named<ast::Expr>("an expression after 'and'", unary));
 auto const and_expr_def = and_body;
 auto const and_body_def = and_chain[collapse<ast::And>];
 
@@ -457,7 +462,8 @@ auto const bool_lit_def = bool_lit_body;
 auto const bool_lit_body_def = lexeme[boolean >> !ident_char][make_bool];
 
 auto const rule_ref_def = rule_ref_body;
-auto const rule_ref_body_def = lexeme['@' > named<std::string>("a rule id after '@'", rule_id)][make_rule_ref];
+auto const rule_ref_body_def =
+    lexeme['@' > named<std::string>("a rule id after '@'", rule_id)][make_rule_ref];
 
 auto const call_def = lexeme[call_name >> !ident_char] > open_paren >
                       named<std::string>("a name", name) > close_paren;
@@ -481,10 +487,10 @@ auto const scope_def = lexeme[unit_name >> !ident_char] > open_paren > operand >
 
 auto const comparison = x3::rule<struct comparison_class, detail::Comparison>{"comparison"} =
     cmp_op > a_value;
-// `leak = possible` is a likely slip; name the fix instead of calling `=` garbage.
 auto const fact_def = fact_body;
+// `leak = possible` is a likely slip; name the fix instead of calling `=` garbage.
 auto const fact_body_def = (!reserved >> name >> -comparison)[make_fact] >
-                      named("'==' (a single '=' does not compare)", !lit('='));
+                           named("'==' (a single '=' does not compare)", !lit('='));
 
 BOOST_SPIRIT_DEFINE(expression, or_expr, or_body, and_expr, and_body, or_chain, and_chain, unary,
                     unary_body, primary, group, term, term_body, term_core, bool_lit,

@@ -57,7 +57,9 @@ class ErrorHandler {
   std::vector<std::uint32_t> positions() const;
 
  private:
-  static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+  static bool is_blank(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  }
   Span span_of(iterator_type first, iterator_type last) const;
 
   x3::position_cache<std::vector<iterator_type>> cache_;

@@ -50,6 +50,14 @@ bool inside_numeral(std::string_view s, std::size_t i) {
   return prev == "兆";
 }
 
+// 「数千人」「何百件」: a vague amount, not a count (but 「件数58件」 after a label is one).
+bool vague(std::string_view s, std::size_t i) {
+  if (i < 3 || (s.substr(i - 3, 3) != "数" && s.substr(i - 3, 3) != "何")) return false;
+  for (std::string_view k : {"十", "百", "千"})
+    if (s.compare(i, k.size(), k) == 0) return true;
+  return false;
+}
+
 // A cheap first filter on the first character: a digit, or a kanji or kana that starts
 // a numeral or a qualifier. Most characters of a notice fail it at once.
 bool may_start(std::string_view s, std::size_t i) {
@@ -74,7 +82,7 @@ std::vector<Quantity> find_quantities(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     const bool candidate = may_start(text, i) && (starts_with_any(text, i, kPrefixes) ||
-                                                  (numeral_start(text, i) && !inside_numeral(text, i)));
+                                                  (numeral_start(text, i) && !inside_numeral(text, i) && !vague(text, i)));
     if (candidate) {
       Quantity q;
       auto first = text.begin() + std::ptrdiff_t(i);

@@ -192,6 +192,13 @@ TEST_CASE("dsl: long flat chains are not nesting") {
             .operands.size() == 20001);
 }
 
+TEST_CASE("dsl: an error at the end of the input stays just after the last token") {
+  auto const r = parse_expression("(\"b\" or\n  \n");
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].where.begin == 7);
+  CHECK(r.errors[0].message == "expected an expression after 'or'");
+}
+
 TEST_CASE("dsl: invalid UTF-8 is an error at the bad byte") {
   auto const r = parse_expression("\"ab\xff\" and x");
   REQUIRE(r.errors.size() == 1);

@@ -66,7 +66,10 @@ const Golden kGolden[] = {
     {"8,700人(令和6年", "8700 人"},
     {"1本)が支部", "1 本"},
     {"ボーイング787-9を", ""},
-    {"1 本件の概要", ""},  // 「本件」 is "this matter", not a counter
+    {"1 本件の概要", ""},
+    {"数千人のITプロフェッショナルを雇用", ""},  // vague amounts are not counts
+    {"何百件もの問い合わせ", ""},
+    {"漏えい件数 58件", "58 件"},                  // but a label ending in 数 is not vague  // 「本件」 is "this matter", not a counter
     {"2023年7月14日", ""},
     {"第 2 報", ""},
     {"午前 11 時頃", ""},

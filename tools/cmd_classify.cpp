@@ -15,12 +15,6 @@ namespace shiwake::tools {
 
 namespace {
 
-std::string join(const std::vector<std::string>& xs, const char* sep) {
-  std::string out;
-  for (const auto& x : xs) out += (out.empty() ? "" : sep) + x;
-  return out;
-}
-
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
@@ -28,27 +22,39 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-// The table: one line per notice, aligned by display width, 100 columns wide.
+// The table: one line per notice, aligned by display width, 100 columns wide. Titles get
+// the most room; a list of categories that does not fit ends in "+N" (how many more).
 struct Table {
-  static constexpr std::size_t kId = 16, kSeverity = 13, kCategories = 34, kTitle = 34;
+  static constexpr std::size_t kId = 14, kSeverity = 13, kCategories = 30, kTitle = 40;
+  static std::string categories(const std::vector<std::string>& cs) {
+    std::string out;
+    for (std::size_t i = 0; i < cs.size(); ++i) {
+      std::string more = i + 1 < cs.size() ? " +" + std::to_string(cs.size() - i - 1) : "";
+      std::string next = out + (out.empty() ? "" : ",") + cs[i];
+      if (i > 0 && display_width(next) + (more.empty() ? 0 : more.size()) > kCategories)
+        return out + " +" + std::to_string(cs.size() - i);
+      out = next;
+    }
+    return out;
+  }
   static void header(std::ostream& out) {
     out << fit("id", kId) << " " << fit("severity", kSeverity) << " " << fit("categories", kCategories) << " "
         << "title\n"
         << std::string(kId + kSeverity + kCategories + kTitle + 3, '-') << "\n";
   }
   static void row(std::ostream& out, const engine::StreamItem& item) {
+    std::string line;
     if (item.error) {
-      out << fit("(error)", kId) << " " << fit("-", kSeverity) << " "
-          << fit(item.error->source + ":" + std::to_string(item.error->line) + " " + item.error->message,
-                 kCategories + kTitle + 1)
-          << "\n";
-      return;
+      line = fit("(error)", kId) + " " + fit("-", kSeverity) + " " +
+             fit(item.error->source + ":" + std::to_string(item.error->line) + " " + item.error->message,
+                 kCategories + kTitle + 1);
+    } else {
+      const engine::Result& r = *item.result;
+      line = fit(r.id, kId) + " " + fit(r.severity, kSeverity) + " " + fit(categories(r.categories), kCategories) + " " +
+             fit_title(r.title, kTitle);
     }
-    const engine::Result& r = *item.result;
-    std::string title = fit(r.title, kTitle);
-    while (!title.empty() && title.back() == ' ') title.pop_back();
-    out << fit(r.id, kId) << " " << fit(r.severity, kSeverity) << " " << fit(join(r.categories, ","), kCategories)
-        << " " << title << "\n";
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << "\n";
   }
 };
 
@@ -57,7 +63,9 @@ void csv_header(std::ostream& out) {
 }
 void csv_row(std::ostream& out, const engine::StreamItem& item) {
   if (item.error) {
-    out << ",," << "error" << ",,,,,,,," << csv_field(item.error->source + ":" + std::to_string(item.error->line) + ": " + item.error->message) << "\n";
+    // Same columns as a result: the reason where the title goes, "error" as the severity.
+    out << "," << csv_field(item.error->source + ":" + std::to_string(item.error->line) + ": " + item.error->message)
+        << ",,,error,,,,,,\n";
     return;
   }
   const engine::Result& r = *item.result;
@@ -97,9 +105,8 @@ int run_classify(int argc, char** argv) {
       ("threads,j", po::value(&threads)->default_value(0), "worker threads (0: all cores); output is the same for any N")
       ("no-progress", "no progress bar, even on a terminal");
   po::options_description hidden;
-  hidden.add_options()("input", po::value<std::vector<std::string>>(), "");
   po::positional_options_description pos;
-  pos.add("input", -1);
+  add_inputs(hidden, pos);
   po::variables_map vm;
   const char* usage =
       "shiwake classify [--rules DIR] [--format jsonl|table|csv] [--threads N] [-o FILE] [INPUT...]\n\n"
@@ -113,7 +120,7 @@ int run_classify(int argc, char** argv) {
     std::cerr << "shiwake classify: unknown --format '" << format << "' (jsonl, table or csv)\n";
     return 2;
   }
-  std::vector<std::string> inputs = vm.count("input") ? vm["input"].as<std::vector<std::string>>() : std::vector<std::string>{"-"};
+  std::vector<std::string> inputs = inputs_of(vm, {"-"});
   for (const auto& in : inputs) {
     std::error_code ec;
     if (in != "-" && !std::filesystem::exists(in, ec)) {

@@ -20,12 +20,6 @@ namespace shiwake::tools {
 
 namespace {
 
-std::string join(const std::vector<std::string>& xs) {
-  std::string out;
-  for (const auto& x : xs) out += (out.empty() ? "" : ",") + x;
-  return out.empty() ? "-" : out;
-}
-
 std::vector<std::string> sorted(std::vector<std::string> v) {
   std::sort(v.begin(), v.end());
   return v;
@@ -93,9 +87,8 @@ int run_diff(int argc, char** argv) {
       ("fail-on-change", "exit 1 when any notice changed")
       ("threads,j", po::value(&threads)->default_value(0), "worker threads (0: all cores)");
   po::options_description hidden;
-  hidden.add_options()("input", po::value<std::vector<std::string>>(), "");
   po::positional_options_description pos;
-  pos.add("input", -1);
+  add_inputs(hidden, pos);
   po::variables_map vm;
   const char* usage =
       "shiwake diff OLD.jsonl NEW.jsonl\n"
@@ -104,7 +97,7 @@ int run_diff(int argc, char** argv) {
       "before and after, then a summary. With two result files, notices are matched by id. With\n"
       "two rule packs, INPUT (default: corpus/notices.jsonl) is classified with both.\n";
   if (!parse_options(argc, argv, opts, pos, vm, usage, &hidden)) return vm.count("help") ? 0 : 2;
-  std::vector<std::string> inputs = vm.count("input") ? vm["input"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  std::vector<std::string> inputs = inputs_of(vm);
 
   std::vector<engine::Result> before, after;
   if (!rules_old.empty() || !rev.empty()) {
@@ -147,15 +140,15 @@ int run_diff(int argc, char** argv) {
     }
     ++changed;
     std::cout << "changed " << now.id << " " << fit(now.title, 60) << "\n"
-              << "  categories " << join(was.categories) << " -> " << join(now.categories) << "\n"
-              << "  tags       " << join(was.tags) << " -> " << join(now.tags) << "\n"
+              << "  categories " << join(was.categories, ",", "-") << " -> " << join(now.categories, ",", "-") << "\n"
+              << "  tags       " << join(was.tags, ",", "-") << " -> " << join(now.tags, ",", "-") << "\n"
               << "  severity   " << was.severity << " -> " << now.severity << "\n";
     auto rb = sorted(fired_rules(was)), ra = sorted(fired_rules(now));
     std::vector<std::string> stopped, started;
     std::set_difference(rb.begin(), rb.end(), ra.begin(), ra.end(), std::back_inserter(stopped));
     std::set_difference(ra.begin(), ra.end(), rb.begin(), rb.end(), std::back_inserter(started));
-    if (!stopped.empty()) std::cout << "  rules that no longer fire: " << join(stopped) << "\n";
-    if (!started.empty()) std::cout << "  rules that now fire:       " << join(started) << "\n";
+    if (!stopped.empty()) std::cout << "  rules that no longer fire: " << join(stopped, ",", "-") << "\n";
+    if (!started.empty()) std::cout << "  rules that now fire:       " << join(started, ",", "-") << "\n";
     for (const auto& c : now.categories)
       if (std::find(was.categories.begin(), was.categories.end(), c) == was.categories.end()) gained[c]++;
     for (const auto& c : was.categories)

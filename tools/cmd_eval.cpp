@@ -27,12 +27,6 @@ std::string pct(double v) {
   return o.str();
 }
 
-std::string join(const std::vector<std::string>& xs) {
-  std::string out;
-  for (const auto& x : xs) out += (out.empty() ? "" : ",") + x;
-  return out.empty() ? "-" : out;
-}
-
 Json report_json(const engine::EvalReport& r) {
   Json j;
   Json m;
@@ -78,6 +72,22 @@ void print_prf(std::ostream& out, const char* what, const std::map<std::string, 
         << p.tp << std::setw(4) << p.fp << std::setw(4) << p.fn << "\n";
 }
 
+// The labels given but not in the gold label, and those the gold label has that were
+// not given, as sets (order does not matter); nothing when they agree.
+void print_set_diff(std::ostream& out, const char* what, const std::vector<std::string>& given,
+                    const std::vector<std::string>& gold) {
+  std::vector<std::string> extra, missing;
+  for (const auto& g : given)
+    if (std::find(gold.begin(), gold.end(), g) == gold.end()) extra.push_back(g);
+  for (const auto& g : gold)
+    if (std::find(given.begin(), given.end(), g) == given.end()) missing.push_back(g);
+  if (extra.empty() && missing.empty()) return;
+  out << "      " << fit(what, 11) << " ";
+  if (!missing.empty()) out << "missing " << join(missing, ",", "-");
+  if (!extra.empty()) out << (missing.empty() ? "" : "; ") << "extra " << join(extra, ",", "-");
+  out << "\n";
+}
+
 void print_report(std::ostream& out, const engine::EvalReport& r) {
   out << "scored " << r.scored << " of " << r.results << " results against " << r.gold << " gold labels\n\n";
   for (const auto& [k, v] : engine::headline_metrics(r)) out << "  " << fit(k, 26) << pct(v) << "\n";
@@ -100,10 +110,14 @@ void print_report(std::ostream& out, const engine::EvalReport& r) {
   bool header = false;
   for (const auto& n : r.notices) {
     if (n.exact) continue;
-    if (!header) out << "\nnotices not labelled exactly (given / gold)\n";
+    if (!header) out << "\nnotices not labelled exactly: what differs from the gold label\n";
     header = true;
-    out << "  " << fit(n.title, 60) << "\n      " << join(n.categories) << " [" << join(n.tags) << "] " << n.severity
-        << "\n    / " << join(n.gold_categories) << " [" << join(n.gold_tags) << "] " << n.gold_severity << "\n";
+    std::string line = "  " + fit(n.id, 14) + " " + fit_title(n.title, 80);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << "\n";
+    if (n.severity != n.gold_severity) out << "      severity    " << n.severity << ", gold " << n.gold_severity << "\n";
+    print_set_diff(out, "categories", n.categories, n.gold_categories);
+    print_set_diff(out, "tags", n.tags, n.gold_tags);
   }
   for (const auto& t : r.unlabelled) out << "no gold label: " << t << "\n";
   for (const auto& t : r.missing) out << "gold label without a notice: " << t << "\n";
@@ -140,9 +154,9 @@ int compare_baseline(const std::string& path, const engine::EvalReport& r, std::
     if (b.value("categories", std::vector<std::string>{}) != n.categories || b.value("tags", std::vector<std::string>{}) != n.tags ||
         b.value("severity", std::string()) != n.severity) {
       ++changed;
-      out << "changed " << n.id << " " << fit(n.title, 50) << "\n    was " << join(b.value("categories", std::vector<std::string>{}))
-          << " [" << join(b.value("tags", std::vector<std::string>{})) << "] " << b.value("severity", std::string())
-          << "\n    now " << join(n.categories) << " [" << join(n.tags) << "] " << n.severity
+      out << "changed " << n.id << " " << fit_title(n.title, 50) << "\n    was " << join(b.value("categories", std::vector<std::string>{}), ",", "-")
+          << " [" << join(b.value("tags", std::vector<std::string>{}), ",", "-") << "] " << b.value("severity", std::string())
+          << "\n    now " << join(n.categories, ",", "-") << " [" << join(n.tags, ",", "-") << "] " << n.severity
           << (n.exact ? "  (now right)" : b.value("exact", false) ? "  (was right)" : "") << "\n";
     }
   }
@@ -165,9 +179,8 @@ int run_eval(int argc, char** argv) {
       ("baseline", po::value(&baseline), "fail (exit 1) when any headline metric drops below this `eval --json` report")
       ("threads,j", po::value(&threads)->default_value(0), "worker threads (0: all cores)");
   po::options_description hidden;
-  hidden.add_options()("input", po::value<std::vector<std::string>>(), "");
   po::positional_options_description pos;
-  pos.add("input", -1);
+  add_inputs(hidden, pos);
   po::variables_map vm;
   const char* usage =
       "shiwake eval --gold FILE [--rules DIR] [--json] [--baseline FILE] [INPUT... | --results FILE]\n\n"
@@ -202,7 +215,7 @@ int run_eval(int argc, char** argv) {
   } else {
     auto classifier = load_classifier(rules_dir(rules));
     if (!classifier) return 2;
-    std::vector<std::string> inputs = vm.count("input") ? vm["input"].as<std::vector<std::string>>() : std::vector<std::string>{"-"};
+    std::vector<std::string> inputs = inputs_of(vm, {"-"});
     engine::NoticeReader reader(inputs, &std::cin);
     engine::StreamOptions options;
     options.threads = threads;

@@ -17,7 +17,7 @@ namespace po = boost::program_options;
 int run_import(int argc, char** argv) {
   std::string format, output;
   std::vector<std::string> pages;
-  po::options_description visible("Usage: shiwake import [--format blog] [-o FILE] PAGE...\n"
+  po::options_description visible("usage: shiwake import [--format blog] [-o FILE] PAGE...\n"
                                   "Splits pages into notices, one JSONL record each; reposts are merged.\n"
                                   "Options");
   visible.add_options()

@@ -11,5 +11,7 @@ int run_test(int argc, char** argv);
 int run_eval(int argc, char** argv);
 int run_diff(int argc, char** argv);
 int run_explain(int argc, char** argv);
+int run_report(int argc, char** argv);
+int run_check(int argc, char** argv);
 
 }  // namespace shiwake::tools

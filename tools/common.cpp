@@ -1,8 +1,6 @@
-// Shared command plumbing: rule pack loading, option parsing, display width.
+// Shared command plumbing: rule pack loading, option parsing.
 #include "tools/common.hpp"
 
-#include <unicode/uchar.h>
-#include <unicode/utf8.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -45,60 +43,33 @@ bool parse_options(int argc, char** argv, const po::options_description& visible
   if (hidden) all.add(*hidden);
   try {
     po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+    if (vm.count("help")) {  // before notify, so --help works without the required options
+      std::cout << "usage: " << usage_line << "\n" << visible;
+      return false;
+    }
     po::notify(vm);
   } catch (const po::error& e) {
     std::cerr << "shiwake " << argv[0] << ": " << e.what() << "\n\nusage: " << usage_line << "\n" << visible;
     return false;
   }
-  if (vm.count("help")) {
-    std::cout << "usage: " << usage_line << "\n" << visible;
-    return false;
-  }
   return true;
 }
 
-std::size_t display_width(std::string_view s) {
-  std::size_t w = 0;
-  int32_t i = 0, n = static_cast<int32_t>(s.size());
-  while (i < n) {
-    UChar32 c;
-    U8_NEXT(s.data(), i, n, c);
-    if (c < 0) {
-      ++w;
-      continue;
-    }
-    if (u_getIntPropertyValue(c, UCHAR_GENERAL_CATEGORY) == U_NON_SPACING_MARK) continue;
-    int ea = u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH);
-    w += (ea == U_EA_WIDE || ea == U_EA_FULLWIDTH) ? 2 : 1;
-  }
-  return w;
-}
-
-std::string fit(std::string_view s, std::size_t width) {
-  std::string out;
-  std::size_t w = 0;
-  int32_t i = 0, n = static_cast<int32_t>(s.size());
-  bool cut = display_width(s) > width;
-  std::size_t room = cut ? width - 1 : width;  // keep a column for the ellipsis
-  while (i < n) {
-    int32_t start = i;
-    UChar32 c;
-    U8_NEXT(s.data(), i, n, c);
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    std::size_t cw = display_width(std::string_view(s.data() + start, i - start));
-    if (w + cw > room) break;
-    if (c == ' ' && s[start] != ' ') out += ' ';
-    else out.append(s.data() + start, i - start);
-    w += cw;
-  }
-  if (cut) {
-    out += "…";
-    ++w;
-  }
-  if (w < width) out.append(width - w, ' ');
-  return out;
-}
-
 bool stderr_is_terminal() { return isatty(STDERR_FILENO); }
+
+std::string join(const std::vector<std::string>& xs, const char* sep, const char* if_empty) {
+  std::string out;
+  for (const auto& x : xs) out += (out.empty() ? "" : sep) + x;
+  return out.empty() ? if_empty : out;
+}
+
+void add_inputs(po::options_description& hidden, po::positional_options_description& positional) {
+  hidden.add_options()("input", po::value<std::vector<std::string>>(), "");
+  positional.add("input", -1);
+}
+
+std::vector<std::string> inputs_of(const po::variables_map& vm, std::vector<std::string> if_none) {
+  return vm.count("input") ? vm["input"].as<std::vector<std::string>>() : if_none;
+}
 
 }  // namespace shiwake::tools

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/shiwake.hpp"
+#include "engine/text_width.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -29,11 +30,18 @@ bool parse_options(int argc, char** argv, const po::options_description& visible
                    const po::positional_options_description& positional, po::variables_map& vm,
                    const char* usage_line, const po::options_description* hidden = nullptr);
 
-// Display width of UTF-8 text in terminal columns (East Asian wide and full-width count 2).
-std::size_t display_width(std::string_view s);
-// Cut to at most `width` columns, ending in "…" when cut; pads with spaces to `width`.
-std::string fit(std::string_view s, std::size_t width);
+// Table cells by display width (engine/text_width.hpp).
+using engine::display_width;
+using engine::fit;
+using engine::fit_title;
 
 bool stderr_is_terminal();
+
+// xs joined by sep; `if_empty` when there is nothing to join ("-" in human tables).
+std::string join(const std::vector<std::string>& xs, const char* sep = ",", const char* if_empty = "");
+
+// The INPUT... arguments of the commands that read notices: a hidden positional option.
+void add_inputs(po::options_description& hidden, po::positional_options_description& positional);
+std::vector<std::string> inputs_of(const po::variables_map& vm, std::vector<std::string> if_none = {});
 
 }  // namespace shiwake::tools

@@ -17,6 +17,8 @@ struct Command {
 const Command kCommands[] = {
     {"classify", shiwake::tools::run_classify, "classify notices (JSONL, .txt, folders, stdin) with a rule pack"},
     {"explain", shiwake::tools::run_explain, "why a notice got its labels: condition trees, evidence, facts"},
+    {"report", shiwake::tools::run_report, "an HTML page: charts, and every notice with its evidence marked"},
+    {"check", shiwake::tools::run_check, "load, compile and lint a rule pack: every error and warning"},
     {"test", shiwake::tools::run_test, "run every rule's tests: examples and their variants"},
     {"eval", shiwake::tools::run_eval, "score results against gold labels; --baseline fails on any drop"},
     {"diff", shiwake::tools::run_diff, "what changed between two result files or two rule packs"},
