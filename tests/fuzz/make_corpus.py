@@ -105,6 +105,17 @@ for path in sorted(glob.glob(rel("corpus", "pages", "*.txt"))):
             if os.path.exists(rel("grammar", grammar + ".hpp")):
                 put("fuzz_" + grammar, piece, 2048)
 
+# A seed corpus is a starting point, not an archive: at most 100 seeds per target, an even
+# pick by name (names are content hashes) so each run of this script keeps the same ones.
+MAX_SEEDS = 100
+for t in sorted(os.listdir(OUT)):
+    names = sorted(os.listdir(os.path.join(OUT, t)))
+    if len(names) > MAX_SEEDS:
+        keep = {names[i * len(names) // MAX_SEEDS] for i in range(MAX_SEEDS)}
+        for name in names:
+            if name not in keep:
+                os.remove(os.path.join(OUT, t, name))
+
 for t in sorted(os.listdir(OUT)):
     n = len(os.listdir(os.path.join(OUT, t)))
     print(f"{t}: {n} seeds")
