@@ -160,6 +160,11 @@ class Compiler {
     std::vector<std::uint32_t> pats;
     bool cache_list = false;
     auto add_pattern = [&](bool is_regex, const std::string& text, const ListItem* item) {
+      // List items are bounded by the loader; a term written in a condition is bounded here.
+      if (!item && text.size() > kMaxTermBytes) {
+        fail(t, "term longer than " + std::to_string(kMaxTermBytes) + " bytes");
+        return;
+      }
       Pattern p;
       if (is_regex) {
         p.expression = text;
@@ -177,6 +182,20 @@ class Compiler {
       std::string key = (is_regex ? "r:" : "l:") + p.expression;
       auto [it, inserted] = pattern_index_.emplace(key, static_cast<std::uint32_t>(out_.patterns.size()));
       if (inserted) {
+        if (out_.patterns.size() >= kMaxPatterns) {
+          pattern_index_.erase(it);
+          if (!too_many_patterns_) fail(t, "the pack has more than " + std::to_string(kMaxPatterns) + " distinct terms");
+          too_many_patterns_ = true;
+          return;
+        }
+        // Vectorscan's compile time grows fast with the number of regexes (20,000 take
+        // minutes); literals are cheap, so only regexes get a bound of their own.
+        if (is_regex && ++regex_count_ > kMaxRegexes) {
+          pattern_index_.erase(it);
+          if (regex_count_ == kMaxRegexes + 1)
+            fail(t, "the pack has more than " + std::to_string(kMaxRegexes) + " distinct regexes");
+          return;
+        }
         if (is_regex && !check_regex(p.expression, t, item)) {
           pattern_index_.erase(it);
           return;
@@ -220,6 +239,12 @@ class Compiler {
   }
 
   bool check_regex(const std::string& expr, const ast::Term& t, const ListItem* item) {
+    // Vectorscan reads a C string: a NUL would silently cut the regex short.
+    if (expr.find('\0') != std::string::npos) {
+      if (item) item_error(*item, t, "a regex cannot contain a NUL character");
+      else fail(t, "a regex cannot contain a NUL character");
+      return false;
+    }
     hs_expr_info_t* info = nullptr;
     hs_compile_error_t* err = nullptr;
     if (hs_expression_info(expr.c_str(), HS_FLAG_UTF8 | HS_FLAG_SOM_LEFTMOST, &info, &err) != HS_SUCCESS) {
@@ -241,11 +266,17 @@ class Compiler {
   }
 
   template <class Map>
-  static std::string suggest(const std::string& name, const Map& known) {
-    // The closest known name by edit distance, when it is close enough to be a typo.
+  std::string suggest(const std::string& name, const Map& known) {
+    // The closest known name by edit distance, when it is close enough to be a typo. The
+    // search costs |name| x |k| per known name; a hostile pack of many long unknown names
+    // would make that quadratic in the pack, so the pack gets a budget of cells.
     std::string best;
     std::size_t best_d = std::max<std::size_t>(2, name.size() / 3) + 1;
     for (const auto& [k, v] : known) {
+      if ((k.size() > name.size() ? k.size() - name.size() : name.size() - k.size()) >= best_d) continue;
+      const std::size_t cells = (name.size() + 1) * (k.size() + 1);
+      if (cells > suggest_budget_) break;
+      suggest_budget_ -= cells;
       std::vector<std::size_t> prev(k.size() + 1), cur(k.size() + 1);
       for (std::size_t j = 0; j <= k.size(); ++j) prev[j] = j;
       for (std::size_t i = 1; i <= name.size(); ++i) {
@@ -553,6 +584,9 @@ class Compiler {
   Stage stage_ = Stage::rule;
   int current_rule_ = -1;
   int scope_depth_ = 0;
+  std::size_t suggest_budget_ = std::size_t(200) << 20;  // edit-distance cells for "did you mean"
+  bool too_many_patterns_ = false;
+  std::size_t regex_count_ = 0;
 };
 
 }  // namespace

@@ -302,6 +302,13 @@ struct NoticeReader::State {
       base += 3;
     }
     if (detail::is_blank(line)) return;
+    // A line that turns out to be unreadable takes its repair warning with it: a warning
+    // always precedes the notice it is about, never the next one.
+    const std::size_t mark = ready.size();
+    auto fail = [&](std::uint64_t at, std::string message) {
+      ready.erase(ready.begin() + static_cast<std::ptrdiff_t>(mark), ready.end());
+      error(Level::error, info.number, at, std::move(message));
+    };
     repair(line, info.number, base);
 
     nlohmann::json j;
@@ -315,11 +322,16 @@ struct NoticeReader::State {
       std::string what = e.what();
       if (auto p = what.find("] "); p != std::string::npos) what.erase(0, p + 2);
       std::uint64_t at = base + (e.byte ? e.byte - 1 : 0);
-      error(Level::error, info.number, at, "malformed JSON: " + what);
+      fail(at, "malformed JSON: " + what);
+      return;
+    } catch (const nlohmann::json::exception& e) {  // out_of_range: a number like 1e999
+      std::string what = e.what();
+      if (auto p = what.find("] "); p != std::string::npos) what.erase(0, p + 2);
+      fail(base, "malformed JSON: " + what);
       return;
     }
     if (!j.is_object()) {
-      error(Level::error, info.number, base, std::string("record is not a JSON object (got ") + type_name(j) + ")");
+      fail(base, std::string("record is not a JSON object (got ") + type_name(j) + ")");
       return;
     }
 
@@ -360,13 +372,13 @@ struct NoticeReader::State {
       if (!ok && problem.empty()) problem = "field \"also_in\" must be an array of strings";
     }
     if (!problem.empty()) {
-      error(Level::error, info.number, base, problem);
+      fail(base, problem);
       return;
     }
     bool title_missing = !has_title;
     bool text_missing = !has_text;
     if (title_missing && text_missing) {
-      error(Level::error, info.number, base, "missing fields \"title\" and \"text\"");
+      fail(base, "missing fields \"title\" and \"text\"");
       return;
     }
     if (title_missing) error(Level::warning, info.number, base, "missing field \"title\": read with an empty title");

@@ -121,6 +121,8 @@ inline constexpr std::size_t kMaxRules = 20000;
 inline constexpr std::size_t kMaxListItems = 100000;
 inline constexpr std::size_t kMaxTermBytes = 4096;
 inline constexpr std::size_t kMaxYamlNodes = 2000000;
+inline constexpr std::size_t kMaxPatterns = 200000;  // distinct terms in the scan database
+inline constexpr std::size_t kMaxRegexes = 2000;     // of which regexes
 
 struct LoadedPack {
   Pack pack;

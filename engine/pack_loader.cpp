@@ -157,13 +157,15 @@ class FileLoader {
       return;
     }
     if (!root || root.IsNull()) return;  // an empty file is an empty pack file
+    if (!within_bounds(root)) return;
     if (!root.IsMap()) {
       error(root, "a pack file is a mapping with keys lists, rules, data_types, leak, outage, reportable, severity");
       return;
     }
     for (auto it = root.begin(); it != root.end(); ++it) {
       std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
-      const YAML::Node& value = it->second;
+      // A copy (a handle): it->second lives in a proxy that dies with the expression.
+      const YAML::Node value = it->second;
       if (key == "lists") read_lists(value);
       else if (key == "rules") read_rules(value);
       else if (key == "data_types") read_data_types(value);
@@ -184,6 +186,35 @@ class FileLoader {
   void error(const YAML::Node& n, std::string message) { out_.diagnostics.push_back(span_of(n).whole(std::move(message))); }
   void warning(const YAML::Node& n, std::string message) {
     out_.diagnostics.push_back(span_of(n).whole(std::move(message), Level::warning));
+  }
+
+  // yaml-cpp shares an aliased node instead of copying it, but every reader below copies
+  // what it reads, so a small file of aliases to aliases (a "billion laughs") would expand
+  // without bound. One walk over the tree as the readers see it, stopped at the bound,
+  // measures it first; without aliases it is never larger than the file.
+  bool within_bounds(const YAML::Node& root) {
+    std::size_t nodes = 0, bytes = 0;
+    std::vector<YAML::Node> stack{root};
+    while (!stack.empty()) {
+      YAML::Node n = stack.back();
+      stack.pop_back();
+      if (++nodes > kMaxYamlNodes || bytes > kMaxPackFileBytes) {
+        error(root, "pack file too large with its YAML aliases expanded: more than " + std::to_string(kMaxYamlNodes) +
+                        " nodes or " + std::to_string(kMaxPackFileBytes) + " bytes");
+        return false;
+      }
+      if (n.IsScalar()) {
+        bytes += n.Scalar().size();
+      } else if (n.IsSequence()) {
+        for (const YAML::Node& child : n) stack.push_back(child);
+      } else if (n.IsMap()) {
+        for (auto it = n.begin(); it != n.end(); ++it) {
+          stack.push_back(it->first);
+          stack.push_back(it->second);
+        }
+      }
+    }
+    return true;
   }
 
   bool budget(const YAML::Node& n) {
@@ -255,7 +286,8 @@ class FileLoader {
         out_.pack.unloaded.insert("list:" + list.name);
         continue;
       }
-      for (const YAML::Node& item : it->second) {
+      const YAML::Node items = it->second;  // not a reference: see run()
+      for (const YAML::Node& item : items) {
         if (!budget(item)) return;
         if (!item.IsScalar()) {
           error(item, "a list term must be a string (\"literal\" or /regex/)");

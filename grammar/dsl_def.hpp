@@ -147,6 +147,8 @@ struct quoted_parser : x3::parser<quoted_parser> {
       if (i == last || *i == '\n' || *i == '\r')
         throw SyntaxFailure{open, open + 1, "unterminated string: expected a closing '\"'"};
       if (*i == '"') break;
+      if (*i == '\0')  // \u{0} is refused too: no notice text holds it, and the printer could not write it
+        throw SyntaxFailure{i, i + 1, "a NUL character cannot be part of a term"};
       if (*i != '\\') {
         text += *i++;
         continue;
