@@ -32,10 +32,10 @@ inline void check_pack(const std::uint8_t* data, std::size_t size) {
     engine::Notice n;
     n.id = "fuzz";
     n.title = "不正アクセスによる個人情報漏えいのお知らせ";
-    // Short on purpose: Vectorscan 5.4 aborts scanning 256 bytes or more with some SOM
-    // regexes (/a+b/); tests/data/hostile/som_* and redos_* hold that open finding, and a
-    // fuzzer stuck on it would find nothing else.
-    n.text = "2024年2月29日、約1万2千件のカード情報が流出。ランサムウェア Emotet";
+    // Over 256 bytes: Vectorscan 5.4's block mode aborted there with some start-of-match
+    // regexes (/a+b/); the engine's streaming mode must not.
+    n.text = "2024年2月29日、約1万2千件のカード情報が流出。ランサムウェア Emotet aaaaaaaab ";
+    for (int i = 0; i < 4; ++i) n.text += n.text;
     (void)classifier->classify(n, scratch);
   }
 }
