@@ -2,6 +2,8 @@
 // dropped (ランサムウェア from the ransomware names) must be caught by `shiwake test` (the
 // rule's examples fail), by `shiwake eval --baseline` (a metric drops, the notices are
 // named) and by `shiwake diff` (the notices and the rule that stopped firing).
+#include "tests/command.hpp"
+
 #include <doctest/doctest.h>
 
 #include <array>
@@ -17,22 +19,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int code;
-  std::string out;
-};
-
-Run sh(const std::string& args) {
-  std::string cmd = "cd " SHIWAKE_SOURCE_DIR " && " SHIWAKE_BINARY " " + args + " 2>&1";
-  Run r{-1, ""};
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf;
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+// Runs shiwake from the source root, stderr joined to stdout.
+shiwake::test::CommandResult sh(const std::string& args) { return shiwake::test::run_shiwake(args + " 2>&1"); }
 
 // A copy of rules/ with the list item `- ランサムウェア` removed.
 fs::path broken_pack() {
@@ -52,7 +40,7 @@ fs::path broken_pack() {
 
 // Ids of corpus notices the shipped pack labels ransomware.
 std::vector<std::string> ransomware_notices() {
-  Run r = sh("classify --rules rules corpus/notices.jsonl");
+  auto r = sh("classify --rules rules corpus/notices.jsonl");
   std::vector<std::string> ids;
   std::istringstream lines(r.out);
   std::string line;
@@ -74,18 +62,18 @@ TEST_CASE("dropping a term is reported by test, eval --baseline and diff") {
   std::vector<std::string> affected = ransomware_notices();
   REQUIRE(!affected.empty());
 
-  Run test = sh("test " + pack.string());
-  CHECK(test.code == 1);
+  auto test = sh("test " + pack.string());
+  CHECK(test.exit_code == 1);
   CHECK(test.out.find("ransomware: FN") != std::string::npos);
   CHECK(test.out.find("FAIL ransomware") != std::string::npos);
 
-  Run eval = sh("eval --rules " + pack.string() + " --gold corpus/gold.yaml --baseline corpus/baseline.json corpus/notices.jsonl");
-  CHECK(eval.code == 1);
+  auto eval = sh("eval --rules " + pack.string() + " --gold corpus/gold.yaml --baseline corpus/baseline.json corpus/notices.jsonl");
+  CHECK(eval.exit_code == 1);
   CHECK(eval.out.find("REGRESSION category_micro_f1") != std::string::npos);
-  Run diff = sh("diff --rules-old rules --rules-new " + pack.string() + " corpus/notices.jsonl");
-  CHECK(diff.code == 0);
-  Run diff_fail = sh("diff --fail-on-change --rules-old rules --rules-new " + pack.string() + " corpus/notices.jsonl");
-  CHECK(diff_fail.code == 1);
+  auto diff = sh("diff --rules-old rules --rules-new " + pack.string() + " corpus/notices.jsonl");
+  CHECK(diff.exit_code == 0);
+  auto diff_fail = sh("diff --fail-on-change --rules-old rules --rules-new " + pack.string() + " corpus/notices.jsonl");
+  CHECK(diff_fail.exit_code == 1);
   CHECK(diff.out.find("rules that no longer fire: ransomware") != std::string::npos);
   unsigned named_by_eval = 0, named_by_diff = 0;
   for (const auto& id : affected) {
@@ -99,9 +87,9 @@ TEST_CASE("dropping a term is reported by test, eval --baseline and diff") {
 }
 
 TEST_CASE("eval refuses to pass on zero notices or zero gold labels") {
-  CHECK(sh("eval --rules rules --gold corpus/gold.yaml /dev/null").code == 2);
+  CHECK(sh("eval --rules rules --gold corpus/gold.yaml /dev/null").exit_code == 2);
   fs::path empty = fs::temp_directory_path() / "shiwake-empty-gold.yaml";
   std::ofstream(empty) << "[]\n";
-  CHECK(sh("eval --rules rules --gold " + empty.string() + " corpus/notices.jsonl").code == 2);
+  CHECK(sh("eval --rules rules --gold " + empty.string() + " corpus/notices.jsonl").exit_code == 2);
   fs::remove(empty);
 }
