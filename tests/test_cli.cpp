@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 
 TEST_CASE("every command answers --help with its usage") {
-  for (const char* c : {"classify", "explain", "test", "eval", "diff", "import"}) {
+  for (const char* c : {"classify", "explain", "test", "eval", "diff", "import", "check", "report"}) {
     CAPTURE(c);
     auto r = shiwake::test::run_shiwake(std::string(c) + " --help");
     CHECK(r.exit_code == 0);
