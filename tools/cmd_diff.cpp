@@ -25,23 +25,6 @@ std::vector<std::string> sorted(std::vector<std::string> v) {
   return v;
 }
 
-bool read_results(const std::string& path, std::vector<engine::Result>& out) {
-  std::ifstream in(path);
-  if (!in) {
-    std::cerr << "shiwake diff: cannot read " << path << "\n";
-    return false;
-  }
-  std::string line, error;
-  unsigned n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (line.empty()) continue;
-    if (auto r = engine::result_from_json(line, error)) out.push_back(std::move(*r));
-    else std::cerr << path << ":" << n << ": " << error << "\n";
-  }
-  return true;
-}
-
 bool classify_all(const std::string& rules, const std::vector<std::string>& inputs, unsigned threads,
                   std::vector<engine::Result>& out) {
   auto classifier = load_classifier(rules);
@@ -116,7 +99,7 @@ int run_diff(int argc, char** argv) {
       std::cerr << "shiwake diff: give two result files, or --rules-old / --rev\n\nusage: " << usage;
       return 2;
     }
-    if (!read_results(inputs[0], before) || !read_results(inputs[1], after)) return 2;
+    if (!read_results("diff", inputs[0], before) || !read_results("diff", inputs[1], after)) return 2;
   }
 
   std::map<std::string, const engine::Result*> old_by_id;

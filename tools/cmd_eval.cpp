@@ -199,19 +199,7 @@ int run_eval(int argc, char** argv) {
   }
   std::vector<engine::Result> results;
   if (!results_path.empty()) {
-    std::ifstream in(results_path);
-    if (!in) {
-      std::cerr << "shiwake eval: cannot read " << results_path << "\n";
-      return 2;
-    }
-    std::string line, error;
-    unsigned n = 0;
-    while (std::getline(in, line)) {
-      ++n;
-      if (line.empty()) continue;
-      if (auto r = engine::result_from_json(line, error)) results.push_back(std::move(*r));
-      else std::cerr << results_path << ":" << n << ": " << error << "\n";
-    }
+    if (!read_results("eval", results_path, results)) return 2;
   } else {
     auto classifier = load_classifier(rules_dir(rules));
     if (!classifier) return 2;

@@ -1,10 +1,13 @@
 // Shared command plumbing: rule pack loading, option parsing.
 #include "tools/common.hpp"
 
+#include "engine/result_json.hpp"
+
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 namespace shiwake::tools {
@@ -56,6 +59,23 @@ bool parse_options(int argc, char** argv, const po::options_description& visible
 }
 
 bool stderr_is_terminal() { return isatty(STDERR_FILENO); }
+
+bool read_results(const std::string& command, const std::string& path, std::vector<engine::Result>& out) {
+  std::ifstream in(path);
+  if (!in) {
+    std::cerr << "shiwake " << command << ": cannot read " << path << "\n";
+    return false;
+  }
+  std::string line, error;
+  unsigned n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty()) continue;
+    if (auto r = engine::result_from_json(line, error)) out.push_back(std::move(*r));
+    else std::cerr << path << ":" << n << ": " << error << "\n";
+  }
+  return true;
+}
 
 std::string join(const std::vector<std::string>& xs, const char* sep, const char* if_empty) {
   std::string out;

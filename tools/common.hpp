@@ -37,6 +37,10 @@ using engine::fit_title;
 
 bool stderr_is_terminal();
 
+// Reads a results JSONL file (what classify writes); a line that is not a result is
+// reported on stderr with its line number and skipped. False when the file cannot be read.
+bool read_results(const std::string& command, const std::string& path, std::vector<engine::Result>& out);
+
 // xs joined by sep; `if_empty` when there is nothing to join ("-" in human tables).
 std::string join(const std::vector<std::string>& xs, const char* sep = ",", const char* if_empty = "");
 
