@@ -25,20 +25,6 @@ std::vector<std::string> sorted(std::vector<std::string> v) {
   return v;
 }
 
-bool classify_all(const std::string& rules, const std::vector<std::string>& inputs, unsigned threads,
-                  std::vector<engine::Result>& out) {
-  auto classifier = load_classifier(rules);
-  if (!classifier) return false;
-  engine::NoticeReader reader(inputs, &std::cin);
-  engine::StreamOptions options;
-  options.threads = threads;
-  options.serialize = false;
-  engine::classify_stream(*classifier, reader, options, [&](const engine::StreamItem& item) {
-    if (item.result) out.push_back(*item.result);
-  });
-  return true;
-}
-
 // Extracts REV:rules into a temporary folder with `git archive`; empty on failure.
 std::string checkout_rules(const std::string& rev, const std::string& rules_path) {
   char tmpl[] = "/tmp/shiwake-rules-XXXXXX";
@@ -92,7 +78,7 @@ int run_diff(int argc, char** argv) {
       }
     }
     if (inputs.empty()) inputs.push_back("corpus/notices.jsonl");
-    if (!classify_all(rules_old, inputs, threads, before) || !classify_all(rules_dir(rules_new), inputs, threads, after))
+    if (!classify_all("diff", rules_old, inputs, threads, before) || !classify_all("diff", rules_dir(rules_new), inputs, threads, after))
       return 2;
   } else {
     if (inputs.size() != 2) {

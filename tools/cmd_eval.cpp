@@ -201,17 +201,7 @@ int run_eval(int argc, char** argv) {
   if (!results_path.empty()) {
     if (!read_results("eval", results_path, results)) return 2;
   } else {
-    auto classifier = load_classifier(rules_dir(rules));
-    if (!classifier) return 2;
-    std::vector<std::string> inputs = inputs_of(vm, {"-"});
-    engine::NoticeReader reader(inputs, &std::cin);
-    engine::StreamOptions options;
-    options.threads = threads;
-    options.serialize = false;
-    engine::classify_stream(*classifier, reader, options, [&](const engine::StreamItem& item) {
-      if (item.result) results.push_back(*item.result);
-      else std::cerr << "shiwake eval: " << item.error->source << ":" << item.error->line << ": " << item.error->message << "\n";
-    });
+    if (!classify_all("eval", rules_dir(rules), inputs_of(vm, {"-"}), threads, results)) return 2;
   }
   if (results.empty()) {
     std::cerr << "shiwake eval: no results to score; refusing to pass\n";

@@ -1,6 +1,7 @@
 // Shared command plumbing: rule pack loading, option parsing.
 #include "tools/common.hpp"
 
+#include "engine/pipeline.hpp"
 #include "engine/result_json.hpp"
 
 #include <unistd.h>
@@ -59,6 +60,22 @@ bool parse_options(int argc, char** argv, const po::options_description& visible
 }
 
 bool stderr_is_terminal() { return isatty(STDERR_FILENO); }
+
+bool classify_all(const std::string& command, const std::string& rules, const std::vector<std::string>& inputs,
+                  unsigned threads, std::vector<engine::Result>& out) {
+  auto classifier = load_classifier(rules);
+  if (!classifier) return false;
+  engine::NoticeReader reader(inputs, &std::cin);
+  engine::StreamOptions options;
+  options.threads = threads;
+  options.serialize = false;
+  engine::classify_stream(*classifier, reader, options, [&](const engine::StreamItem& item) {
+    if (item.result) out.push_back(*item.result);
+    else std::cerr << "shiwake " << command << ": " << item.error->source << ":" << item.error->line << ": "
+                   << item.error->message << "\n";
+  });
+  return true;
+}
 
 bool read_results(const std::string& command, const std::string& path, std::vector<engine::Result>& out) {
   std::ifstream in(path);

@@ -37,6 +37,11 @@ using engine::fit_title;
 
 bool stderr_is_terminal();
 
+// Classifies every notice of `inputs` with the pack in `rules` into `out`; a record that
+// cannot be read is reported on stderr with its place. False when the pack does not compile.
+bool classify_all(const std::string& command, const std::string& rules, const std::vector<std::string>& inputs,
+                  unsigned threads, std::vector<engine::Result>& out);
+
 // Reads a results JSONL file (what classify writes); a line that is not a result is
 // reported on stderr with its line number and skipped. False when the file cannot be read.
 bool read_results(const std::string& command, const std::string& path, std::vector<engine::Result>& out);
