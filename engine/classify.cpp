@@ -117,19 +117,26 @@ Result Classifier::classify(const Notice& notice, Scratch& scratch, Trace* trace
   st.rule_fired = &fired;
   st.label_fired = &label_fired;
   st.data_type_held = &data_type_held;
+  // Without a trace, one evaluation gives the verdict and the evidence together; a traced
+  // evaluation is repeated without its trace for the evidence (the trace would record it).
+  std::vector<std::vector<Hit>> rule_hits(pack.rules.size());
   for (std::uint32_t i : cp.rule_order) {
-    fired[i] = run(cp.rules[i].program, i) ? 1 : 0;
+    if (trace) {
+      if ((fired[i] = run(cp.rules[i].program, i) ? 1 : 0)) {
+        st.trace = nullptr;
+        detail::evaluate(cp.rules[i].program, st, &rule_hits[i]);
+      }
+    } else {
+      st.trace = nullptr;
+      fired[i] = detail::evaluate(cp.rules[i].program, st, &rule_hits[i]) ? 1 : 0;
+    }
     if (fired[i]) label_fired[cp.rules[i].label] = 1;
   }
-  std::vector<Hit> hits;
   std::set<std::string> given;
   for (std::size_t i = 0; i < pack.rules.size(); ++i) {
     if (fired[i] != 1) continue;
     const Rule& rule = pack.rules[i];
-    hits.clear();
-    st.trace = nullptr;
-    detail::evaluate(cp.rules[i].program, st, &hits);
-    r.matches.push_back(RuleMatch{rule.id, rule.kind == LabelKind::tag, rule.label, to_evidence(hits)});
+    r.matches.push_back(RuleMatch{rule.id, rule.kind == LabelKind::tag, rule.label, to_evidence(rule_hits[i])});
     if (given.insert((rule.kind == LabelKind::tag ? "t:" : "c:") + rule.label).second)
       (rule.kind == LabelKind::tag ? r.tags : r.categories).push_back(rule.label);
   }

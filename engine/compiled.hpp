@@ -121,6 +121,10 @@ struct ScratchState {
   NormalizedText title, body;
   std::vector<std::uint32_t> sentence_bounds, paragraph_bounds;  // computed on demand
   bool sentences_ready = false, paragraphs_ready = false;
+  // Byte offset of every code point of the original title and text (and one past the
+  // end), built on the first evidence of a notice: evidence positions are code points.
+  mutable std::vector<std::uint32_t> title_offsets, body_offsets;
+  mutable bool offsets_ready = false;
 
   ~ScratchState();
   const std::vector<Hit>& hits_of(std::uint32_t set) const {

@@ -117,11 +117,13 @@ std::size_t forward_chars(std::string_view s, std::size_t pos, std::size_t chars
 // any (hostile, or a table flattened to one line) is cut every kMaxSentenceBytes, so the
 // work per count stays bounded.
 constexpr std::size_t kMaxSentenceBytes = 1024;
+constexpr std::string_view kFullStop = "。";  // its three bytes, compared inline: this runs per byte
 std::size_t sentence_start(std::string_view s, std::size_t pos) {
   const std::size_t limit = pos > kMaxSentenceBytes ? pos - kMaxSentenceBytes : 0;
   while (pos > limit) {
-    if (s[pos - 1] == '\n' || s[pos - 1] == '!' || s[pos - 1] == '?') return pos;
-    if (pos >= 3 && s.compare(pos - 3, 3, "。") == 0) return pos;
+    const char c = s[pos - 1];
+    if (c == '\n' || c == '!' || c == '?') return pos;
+    if (c == kFullStop[2] && pos >= 3 && s[pos - 2] == kFullStop[1] && s[pos - 3] == kFullStop[0]) return pos;
     --pos;
   }
   return pos;
@@ -129,8 +131,9 @@ std::size_t sentence_start(std::string_view s, std::size_t pos) {
 std::size_t sentence_end(std::string_view s, std::size_t pos) {
   const std::size_t limit = std::min(s.size(), pos + kMaxSentenceBytes);
   while (pos < limit) {
-    if (s[pos] == '\n' || s[pos] == '!' || s[pos] == '?') return pos;
-    if (s.compare(pos, 3, "。") == 0) return pos + 3;
+    const char c = s[pos];
+    if (c == '\n' || c == '!' || c == '?') return pos;
+    if (c == kFullStop[0] && pos + 2 < s.size() && s[pos + 1] == kFullStop[1] && s[pos + 2] == kFullStop[2]) return pos + 3;
     ++pos;
   }
   return limit;
@@ -389,17 +392,20 @@ std::optional<grammar::Date> discovery_date(std::string_view body, std::optional
     after = after.substr(0, std::min(after.find("、"), after.find('\n')));
     if (!contains_any(after, kPeriodWords)) dates.push_back(m);
   }
-  for (std::size_t ss = 0; ss < body.size();) {
+  // Every discovery word of the body, in order, found once; each sentence takes its own.
+  std::vector<std::pair<std::size_t, std::size_t>> all_words;  // (offset in body, length)
+  for (std::string_view word : kDiscoveryWords)
+    for (std::size_t at = body.find(word); at != std::string_view::npos; at = body.find(word, at + word.size()))
+      all_words.emplace_back(at, word.size());
+  std::sort(all_words.begin(), all_words.end());
+  auto next_word = all_words.begin();
+  for (std::size_t ss = 0; ss < body.size() && next_word != all_words.end();) {
     const std::size_t se = sentence_end(body, ss);
-    std::string_view sentence = body.substr(ss, se - ss);
     std::optional<grammar::Date> found;
-    // Every discovery word of the sentence, in text order, each found in one pass.
-    std::vector<std::pair<std::size_t, std::size_t>> words;  // (offset in body, length)
-    for (std::string_view word : kDiscoveryWords)
-      for (std::size_t at = sentence.find(word); at != std::string_view::npos; at = sentence.find(word, at + word.size()))
-        words.emplace_back(ss + at, word.size());
-    std::sort(words.begin(), words.end());
-    for (auto [w, length] : words) {
+    while (next_word != all_words.end() && next_word->first < ss) ++next_word;
+    for (auto word = next_word; word != all_words.end() && word->first < se; ++word) {
+      const auto [w, length] = *word;
+      if (w + length > se) continue;  // runs past the sentence's end
       if (found) break;
       const std::size_t w_end = w + length;
       // 「検知されず」「確認されておりません」: the word, denied (within the 8 characters after

@@ -39,6 +39,17 @@ int on_match(unsigned int id, unsigned long long from, unsigned long long to, un
   return 0;
 }
 
+// out[k]: the byte where code point k of `text` starts; out.back(): text.size().
+void code_point_offsets(std::string_view text, std::vector<std::uint32_t>& out) {
+  out.clear();
+  for (std::size_t i = 0; i < text.size();) {
+    out.push_back(static_cast<std::uint32_t>(i));
+    const auto c = static_cast<unsigned char>(text[i]);
+    i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  }
+  out.push_back(static_cast<std::uint32_t>(text.size()));
+}
+
 }  // namespace
 
 void scan_notice(const CompiledPack& pack, ScratchState& s, std::string_view title, std::string_view body) {
@@ -50,7 +61,7 @@ void scan_notice(const CompiledPack& pack, ScratchState& s, std::string_view tit
   s.buffer += "\n\n";
   s.body_begin = static_cast<std::uint32_t>(s.buffer.size());
   s.buffer += s.body.text();
-  s.sentences_ready = s.paragraphs_ready = false;
+  s.sentences_ready = s.paragraphs_ready = s.offsets_ready = false;
 
   if (++s.generation == 0) {  // wrapped: forget every stamp
     std::fill(s.stamp.begin(), s.stamp.end(), 0);
@@ -86,21 +97,17 @@ Evidence to_evidence(const ScratchState& s, const Hit& h, std::string_view title
   e.matched = s.buffer.substr(base + b, std::max(b, en) - b);
   e.start = ob;
   e.end = oe;
-  // The original text of the span: walk code points of the original field.
-  std::string_view orig = in_title ? title : body;
-  std::size_t i = 0, cp = 0, from = orig.size(), to = orig.size();
-  while (i < orig.size()) {
-    if (cp == ob) from = i;
-    if (cp == oe) {
-      to = i;
-      break;
-    }
-    unsigned char c = static_cast<unsigned char>(orig[i]);
-    i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    ++cp;
+  // The original text of the span, through the code point offsets of the original field.
+  if (!s.offsets_ready) {
+    code_point_offsets(title, s.title_offsets);
+    code_point_offsets(body, s.body_offsets);
+    s.offsets_ready = true;
   }
-  if (cp == ob && from == orig.size()) from = std::min(i, orig.size());
-  if (from < orig.size()) e.text = std::string(orig.substr(from, std::min(to, orig.size()) - from));
+  const std::vector<std::uint32_t>& at = in_title ? s.title_offsets : s.body_offsets;
+  std::string_view orig = in_title ? title : body;
+  const std::size_t last = at.size() - 1;  // the entry one past the last code point
+  const std::size_t from = at[std::min<std::size_t>(ob, last)], to = at[std::min<std::size_t>(std::max(ob, oe), last)];
+  if (from < orig.size()) e.text = std::string(orig.substr(from, to - from));
   return e;
 }
 

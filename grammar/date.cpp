@@ -47,6 +47,9 @@ bool candidate(std::string_view s, std::size_t i) {
   const bool after_word = i > 0 && (is_alnum(s[i - 1]) || s[i - 1] == '/' || s[i - 1] == '-');
   if (is_digit(c)) return !after_word;
   if ((c == 'r' || c == 'h' || c == 's') && i + 1 < s.size() && is_digit(s[i + 1])) return !after_word;
+  if (b < 0x80 || i + 2 >= s.size()) return false;
+  const char32_t first = (char32_t(b & 0x0F) << 12) | (char32_t(s[i + 1] & 0x3F) << 6) | char32_t(s[i + 2] & 0x3F);
+  if (first != U'令' && first != U'平' && first != U'昭' && first != U'大' && first != U'明') return false;
   for (std::string_view era : {"令和", "平成", "昭和", "大正", "明治"})
     if (s.compare(i, era.size(), era) == 0) return true;
   return false;

@@ -29,14 +29,6 @@ std::size_t char_length(unsigned char b) { return b < 0x80 ? 1 : b < 0xE0 ? 2 : 
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// True when byte i starts a numeral character (a digit, a kanji digit or 十 百 千).
-bool numeral_start(std::string_view s, std::size_t i) {
-  if (is_digit(s[i])) return true;
-  for (std::size_t k = 0; k < 14; ++k)
-    if (s.compare(i, kNumeralChars[k].size(), kNumeralChars[k]) == 0) return true;
-  return false;
-}
-
 // True when the character ending at byte i belongs to a numeral (so i is inside one).
 bool inside_numeral(std::string_view s, std::size_t i) {
   if (i == 0) return false;
@@ -58,20 +50,22 @@ bool vague(std::string_view s, std::size_t i) {
   return false;
 }
 
-// A cheap first filter on the first character: a digit, or a kanji or kana that starts
-// a numeral or a qualifier. Most characters of a notice fail it at once.
-bool may_start(std::string_view s, std::size_t i) {
+// What the character at byte i may start, decided on the character alone: most
+// characters of a notice start nothing, and this runs on every one.
+enum class Start { nothing, numeral, qualifier };
+Start may_start(std::string_view s, std::size_t i) {
   const auto b = static_cast<unsigned char>(s[i]);
-  if (b < 0x80) return is_digit(char(b));
-  if ((b != 0xE3 && !(b >= 0xE4 && b <= 0xE9)) || i + 2 >= s.size()) return false;
+  if (b < 0x80) return is_digit(char(b)) ? Start::numeral : Start::nothing;
+  if ((b != 0xE3 && !(b >= 0xE4 && b <= 0xE9)) || i + 2 >= s.size()) return Start::nothing;
   const char32_t c = (char32_t(b & 0x0F) << 12) | (char32_t(s[i + 1] & 0x3F) << 6) | char32_t(s[i + 2] & 0x3F);
   switch (c) {
     case U'〇': case U'零': case U'一': case U'二': case U'三': case U'四': case U'五': case U'六': case U'七':
-    case U'八': case U'九': case U'十': case U'百': case U'千': case U'約': case U'お': case U'最': case U'合':
-    case U'計': case U'総': case U'延': case U'う':
-      return true;
+    case U'八': case U'九': case U'十': case U'百': case U'千':
+      return Start::numeral;
+    case U'約': case U'お': case U'最': case U'合': case U'計': case U'総': case U'延': case U'う':
+      return Start::qualifier;
     default:
-      return false;
+      return Start::nothing;
   }
 }
 
@@ -81,8 +75,10 @@ std::vector<Quantity> find_quantities(std::string_view text) {
   std::vector<Quantity> found;
   std::size_t i = 0;
   while (i < text.size()) {
-    const bool candidate = may_start(text, i) && (starts_with_any(text, i, kPrefixes) ||
-                                                  (numeral_start(text, i) && !inside_numeral(text, i) && !vague(text, i)));
+    const Start start = may_start(text, i);
+    const bool candidate = start == Start::qualifier
+                               ? starts_with_any(text, i, kPrefixes)
+                               : start == Start::numeral && !inside_numeral(text, i) && !vague(text, i);
     if (candidate) {
       Quantity q;
       auto first = text.begin() + std::ptrdiff_t(i);
