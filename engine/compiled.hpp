@@ -120,6 +120,7 @@ struct ScratchState {
   std::uint32_t title_end = 0, body_begin = 0;
   NormalizedText title, body;
   std::vector<std::uint32_t> sentence_bounds, paragraph_bounds;  // computed on demand
+  std::u16string utf16;  // the buffer in UTF-16 for the sentence iterator, reused
   bool sentences_ready = false, paragraphs_ready = false;
   // Byte offset of every code point of the original title and text (and one past the
   // end), built on the first evidence of a notice: evidence positions are code points.

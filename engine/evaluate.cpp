@@ -6,6 +6,7 @@
 // (against the reference evaluator in tests/reference_evaluator.hpp).
 #include "engine/compiled.hpp"
 
+#include <unicode/ustring.h>
 #include <unicode/utext.h>
 
 #include <algorithm>
@@ -95,12 +96,31 @@ class Evaluator {
     b.assign(1, 0);
     const std::string& t = s_.buffer;
     if (s_.sentences) {
+      // ICU walks UTF-16 several times faster than UTF-8 through a UText: the buffer is
+      // converted once (it is valid UTF-8, the normalizer's output) and every boundary,
+      // in UTF-16 units, is mapped back to its byte by walking both texts together.
+      auto& u = s_.utf16;
+      u.resize(t.size());
+      int32_t length = 0;
       UErrorCode status = U_ZERO_ERROR;
-      UText* ut = utext_openUTF8(nullptr, t.data(), static_cast<int64_t>(t.size()), &status);
+      u_strFromUTF8(reinterpret_cast<UChar*>(u.data()), static_cast<int32_t>(u.size()), &length, t.data(),
+                    static_cast<int32_t>(t.size()), &status);
+      UText* ut = U_SUCCESS(status)
+                      ? utext_openUChars(nullptr, reinterpret_cast<const UChar*>(u.data()), length, &status)
+                      : nullptr;
       if (U_SUCCESS(status)) {
         s_.sentences->setText(ut, status);
-        for (int32_t pos = s_.sentences->next(); pos != icu::BreakIterator::DONE; pos = s_.sentences->next())
-          if (static_cast<std::uint32_t>(pos) > b.back()) b.push_back(static_cast<std::uint32_t>(pos));
+        std::uint32_t byte = 0;
+        int32_t unit = 0;
+        for (int32_t pos = s_.sentences->next(); pos != icu::BreakIterator::DONE; pos = s_.sentences->next()) {
+          while (unit < pos && byte < t.size()) {
+            const auto c = static_cast<unsigned char>(t[byte]);
+            const std::uint32_t bytes = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+            byte += bytes;
+            unit += bytes == 4 ? 2 : 1;
+          }
+          if (byte > b.back()) b.push_back(byte);
+        }
       }
       utext_close(ut);
     }
@@ -177,17 +197,28 @@ class Evaluator {
         out.push_back({n.set, n.field});
         return true;
       case Op::and_: {
-        std::vector<Anchor> best, child;
+        // Each child's anchors are appended after the best so far, then either replace
+        // it or are dropped: `out` past `base` only ever holds the best child's.
+        const std::size_t base = out.size();
         std::size_t best_hits = 0;
+        bool found = false;
         for (std::uint32_t k = 0; k < n.count; ++k) {
-          child.clear();
-          if (!anchors(kids[k], child)) continue;
+          const std::size_t begin = out.size();
+          if (!anchors(kids[k], out) || out.size() == begin) {
+            out.resize(begin);
+            continue;
+          }
           std::size_t hits = 0;
-          for (const Anchor& a : child) hits += s_.hits_of(a.set).size();
-          if (best.empty() || hits < best_hits) best.swap(child), best_hits = hits;
+          for (std::size_t a = begin; a < out.size(); ++a) hits += s_.hits_of(out[a].set).size();
+          if (!found || hits < best_hits) {
+            out.erase(out.begin() + std::ptrdiff_t(base), out.begin() + std::ptrdiff_t(begin));
+            best_hits = hits;
+            found = true;
+          } else {
+            out.resize(begin);
+          }
         }
-        out.insert(out.end(), best.begin(), best.end());
-        return !best.empty();
+        return found;
       }
       case Op::or_:
       case Op::at_least:

@@ -1,10 +1,13 @@
 // The benchmark's floor: Vectorscan alone, scanning every notice's raw title and text with
 // exactly the expressions and flags the engine compiles from a pack, read by the same
-// NoticeReader in the same batches as `shiwake classify`. No normalization, evaluation or
-// output: what is left when everything of ours costs nothing. Used by tools/bench.
-// Usage: shiwake_scan_floor --rules DIR [--threads N] INPUT.jsonl
+// NoticeReader in the same batches as `shiwake classify`, in the engine's mode (streaming,
+// one stream reset per notice, as engine/scan.cpp does) or, with --block, in block mode. No
+// normalization, evaluation or output: what is left when everything of ours costs nothing.
+// Used by tools/bench.
+// Usage: shiwake_scan_floor --rules DIR [--threads N] [--block] INPUT.jsonl
 // Prints one line: "notices N bytes B seconds S scan_seconds T matches M patterns P rules R".
 #include "engine/notice_io.hpp"
+#include "engine/compiled.hpp"
 #include "engine/shiwake.hpp"
 
 #include <hs/hs.h>
@@ -22,7 +25,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 int usage() {
-  std::fprintf(stderr, "usage: shiwake_scan_floor --rules DIR [--threads N] INPUT.jsonl\n");
+  std::fprintf(stderr, "usage: shiwake_scan_floor --rules DIR [--threads N] [--block] INPUT.jsonl\n");
   return 2;
 }
 
@@ -36,10 +39,12 @@ int count_match(unsigned, unsigned long long, unsigned long long, unsigned, void
 int main(int argc, char** argv) {
   std::string rules, input;
   unsigned threads = 1;
+  bool block = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--rules" && i + 1 < argc) rules = argv[++i];
     else if (a == "--threads" && i + 1 < argc) threads = static_cast<unsigned>(std::stoul(argv[++i]));
+    else if (a == "--block") block = true;
     else if (!a.empty() && a[0] != '-' && input.empty()) input = a;
     else return usage();
   }
@@ -64,7 +69,8 @@ int main(int argc, char** argv) {
   }
   hs_database_t* db = nullptr;
   hs_compile_error_t* err = nullptr;
-  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
+  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()),
+                       block ? HS_MODE_BLOCK : engine::detail::kScanMode,
                        nullptr, &db, &err) != HS_SUCCESS) {
     std::fprintf(stderr, "shiwake_scan_floor: %s\n", err ? err->message : "cannot compile");
     return 2;
@@ -72,6 +78,9 @@ int main(int argc, char** argv) {
   std::vector<hs_scratch_t*> scratch(threads, nullptr);
   hs_alloc_scratch(db, &scratch[0]);
   for (unsigned t = 1; t < threads; ++t) hs_clone_scratch(scratch[0], &scratch[t]);
+  std::vector<hs_stream_t*> streams(threads, nullptr);
+  if (!block)
+    for (unsigned t = 0; t < threads; ++t) hs_open_stream(db, 0, &streams[t]);
 
   // The same batching as engine/pipeline.cpp: the reader fills a batch, the threads share it.
   constexpr std::size_t kBatch = 1024;
@@ -102,7 +111,12 @@ int main(int argc, char** argv) {
         buf += "\n\n";
         buf += n.text;
         const auto t0 = Clock::now();
-        hs_scan(db, buf.data(), static_cast<unsigned>(buf.size()), 0, scratch[t], count_match, &matches[t]);
+        if (block) {
+          hs_scan(db, buf.data(), static_cast<unsigned>(buf.size()), 0, scratch[t], count_match, &matches[t]);
+        } else {
+          hs_scan_stream(streams[t], buf.data(), static_cast<unsigned>(buf.size()), 0, scratch[t], count_match, &matches[t]);
+          hs_reset_stream(streams[t], 0, scratch[t], count_match, &matches[t]);
+        }
         scan_seconds[t] += std::chrono::duration<double>(Clock::now() - t0).count();
       }
     };
@@ -122,6 +136,7 @@ int main(int argc, char** argv) {
   for (unsigned t = 0; t < threads; ++t) {
     total_matches += matches[t];
     scan_total += scan_seconds[t];
+    if (streams[t]) hs_close_stream(streams[t], scratch[t], nullptr, nullptr);
     hs_free_scratch(scratch[t]);
   }
   hs_free_database(db);
