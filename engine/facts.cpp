@@ -36,8 +36,11 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
 #include <cmath>
+#include <initializer_list>
 #include <string_view>
+#include <vector>
 
 namespace shiwake::engine::detail {
 
@@ -47,29 +50,76 @@ using grammar::Quantity;
 
 // --- Vocabulary (normalized forms: NFKC, case folded; see the header comment) ---
 
+// Finds every occurrence of a fixed set of words in one pass over a text. A word can only
+// start at a character that begins one of them, tested against a bit set of first code
+// points (their low 12 bits); only then are the words compared. std::string_view::find
+// would rescan the text once per word, and on Japanese UTF-8 its first-byte filter stops
+// at nearly every character.
+class WordFinder {
+ public:
+  WordFinder(std::initializer_list<std::string_view> words) : words_(words) {
+    for (std::string_view w : words_) {
+      const char32_t c = first_code_point(w, 0);
+      firsts_.push_back(c);
+      mask_.set(c & 0xFFF);
+    }
+  }
+  std::size_t size() const { return words_.size(); }
+  std::string_view operator[](std::size_t k) const { return words_[k]; }
+
+  // f(at, k) for word k occurring at byte `at`, by position, then by k; f returns false to stop.
+  template <class F>
+  void each(std::string_view s, F&& f) const {
+    for (std::size_t i = 0; i < s.size();) {
+      const auto b = static_cast<unsigned char>(s[i]);
+      const std::size_t length = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+      const char32_t c = first_code_point(s, i);
+      if (mask_.test(c & 0xFFF))
+        for (std::size_t k = 0; k < words_.size(); ++k)
+          if (firsts_[k] == c && s.compare(i, words_[k].size(), words_[k]) == 0 && !f(i, k)) return;
+      i += length;
+    }
+  }
+
+ private:
+  // The code point starting at byte i (any value when the sequence is cut short).
+  static char32_t first_code_point(std::string_view s, std::size_t i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const std::size_t length = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    if (length == 1 || i + length > s.size()) return b;
+    char32_t c = b & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07);
+    for (std::size_t k = 1; k < length; ++k) c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    return c;
+  }
+
+  std::vector<std::string_view> words_;
+  std::vector<char32_t> firsts_;
+  std::bitset<4096> mask_;
+};
+
 // Words that say a count is of affected people or records.
-constexpr std::array<std::string_view, 35> kAffectedWords{
+const WordFinder kAffectedWords{
     "漏えい", "漏洩", "漏れ", "流出", "流失", "可能性", "おそれ", "恐れ", "対象", "影響", "閲覧", "該当",
     "紛失", "盗難", "盗ま", "誤送信", "誤送付", "誤配", "誤掲載", "誤って", "誤交付", "誤表示", "被害", "不正利用",
     "窃取", "抜き取", "持ち出", "本人数", "件数", "人数", "記録されて", "含まれて", "保存されて", "表示され", "見える状態"};
 // Words that say a count is of people or records of some kind, without saying affected.
-constexpr std::array<std::string_view, 25> kSubjectWords{
+const WordFinder kSubjectWords{
     "個人情報", "個人データ", "情報", "データ", "お客様", "お客さま", "顧客", "会員", "利用者", "患者", "申込者",
     "応募者", "受講者", "受験者", "生徒", "児童", "学生", "住民", "受信者", "送信先", "宛先", "参加者", "対象者",
     "保護者", "被保険者"};
 // Words that say a count is a population, not the affected (「全校で約8,700人の児童が在校」).
-constexpr std::array<std::string_view, 14> kNotAffectedWords{
+const WordFinder kNotAffectedWords{
     "在校", "在籍", "在学", "全校", "全社", "従業員数", "社員数", "職員数", "会員数", "登録者数", "利用者数",
     "人口", "加盟", "定員"};
 // Right before a count, these make it the people who acted, not the affected (職員1名).
 constexpr std::array<std::string_view, 9> kStaffWords{"職員", "従業員", "社員", "教諭", "教員", "担当者", "作業者",
                                                        "派遣社員", "委託先"};
 // Right after a count, these make it a unit, not a total (「100人を1グループとして」「1人あたり」).
-constexpr std::array<std::string_view, 8> kUnitWords{"ずつ", "ごと", "毎", "単位", "あたり", "当たり", "につき",
+const WordFinder kUnitWords{"ずつ", "ごと", "毎", "単位", "あたり", "当たり", "につき",
                                                      "グループ"};
 // Mail sent by whoever abused an account: its counts near these words are messages or
 // recipients.
-constexpr std::array<std::string_view, 6> kSpamWords{"迷惑メール", "フィッシングメール", "不審メール", "不審なメール",
+const WordFinder kSpamWords{"迷惑メール", "フィッシングメール", "不審メール", "不審なメール",
                                                       "なりすましメール", "スパム"};
 // Counters of people or records, and of organizations.
 constexpr std::array<std::string_view, 11> kPeopleCounters{"人", "名", "件", "人分", "名分", "件分", "名様",
@@ -78,17 +128,17 @@ constexpr std::array<std::string_view, 6> kOrgCounters{"社", "団体", "法人"
 constexpr std::array<std::string_view, 3> kWorthCounters{"人分", "名分", "件分"};
 
 // Dates.
-constexpr std::array<std::string_view, 18> kDiscoveryWords{
+const WordFinder kDiscoveryWords{
     "判明", "発覚", "確認", "検知", "検出", "気づ", "気付", "発見", "把握", "認知", "感知", "見つか",
     "連絡を受け", "報告を受け", "指摘を受け", "指摘により", "通報を受け", "情報提供を受け"};
-constexpr std::array<std::string_view, 8> kPeriodWords{"から", "まで", "以前", "以降", "以後", "かけて", "~", "頃"};
-constexpr std::array<std::string_view, 4> kNegations{"ず", "ない", "ません", "無い"};
-constexpr std::array<std::string_view, 8> kDateLabels{"公表日", "掲載日", "更新日", "発表日", "公開日", "発行日",
+const WordFinder kPeriodWords{"から", "まで", "以前", "以降", "以後", "かけて", "~", "頃"};
+const WordFinder kNegations{"ず", "ない", "ません", "無い"};
+const WordFinder kDateLabels{"公表日", "掲載日", "更新日", "発表日", "公開日", "発行日",
                                                       "最終更新", "作成日"};
-constexpr std::array<std::string_view, 9> kAnnounceWords{"お知らせいたします", "お知らせします", "公表いたします",
+const WordFinder kAnnounceWords{"お知らせいたします", "お知らせします", "公表いたします",
                                                          "公表します", "発表いたします", "発表します", "掲載いたします",
                                                          "掲載します", "公開いたします"};
-constexpr std::array<std::string_view, 6> kIncidentWords{"判明", "発覚", "発生", "確認", "受け", "検知"};
+const WordFinder kIncidentWords{"判明", "発覚", "発生", "確認", "受け", "検知"};
 
 // --- Text helpers over the normalized buffer (UTF-8, byte offsets) ---
 
@@ -156,39 +206,41 @@ std::size_t char_count(std::string_view s) {
 }
 
 // The first word of `words` found in `s`, with its offset; empty when none is.
-template <std::size_t N>
-std::pair<std::string_view, std::size_t> find_any(std::string_view s, const std::array<std::string_view, N>& words) {
+// The first word of `words` in s (the longest of those starting there), and where.
+std::pair<std::string_view, std::size_t> find_any(std::string_view s, const WordFinder& words) {
   std::size_t best = std::string_view::npos;
   std::string_view word;
-  for (std::string_view w : words) {
-    const std::size_t at = s.find(w);
-    if (at != std::string_view::npos && (at < best || (at == best && w.size() > word.size()))) {
-      best = at;
-      word = w;
-    }
-  }
+  words.each(s, [&](std::size_t at, std::size_t k) {
+    if (best != std::string_view::npos && at > best) return false;
+    if (at < best || words[k].size() > word.size()) best = at, word = words[k];
+    return true;
+  });
   return {word, best};
 }
-// The word of `words` found in `s` nearest to the byte range [lo, hi) of `s`.
-template <std::size_t N>
-std::pair<std::string_view, std::size_t> find_nearest(std::string_view s, const std::array<std::string_view, N>& words,
-                                                      std::size_t lo, std::size_t hi) {
-  std::size_t best_at = std::string_view::npos, best_distance = std::string_view::npos;
+// The word of `words` nearest to [lo, hi) of s; on a tie the longer, then the earlier in
+// `words`, then the earlier in s.
+std::pair<std::string_view, std::size_t> find_nearest(std::string_view s, const WordFinder& words, std::size_t lo,
+                                                      std::size_t hi) {
+  std::size_t best_at = std::string_view::npos, best_distance = std::string_view::npos, best_k = 0;
   std::string_view word;
-  for (std::string_view w : words)
-    for (std::size_t at = s.find(w); at != std::string_view::npos; at = s.find(w, at + 1)) {
-      const std::size_t distance = at + w.size() <= lo ? lo - (at + w.size()) : at >= hi ? at - hi : 0;
-      if (distance < best_distance || (distance == best_distance && w.size() > word.size())) {
-        best_distance = distance;
-        best_at = at;
-        word = w;
-      }
+  words.each(s, [&](std::size_t at, std::size_t k) {
+    const std::string_view w = words[k];
+    const std::size_t distance = at + w.size() <= lo ? lo - (at + w.size()) : at >= hi ? at - hi : 0;
+    if (distance < best_distance ||
+        (distance == best_distance && (w.size() > word.size() || (w.size() == word.size() && k < best_k)))) {
+      best_distance = distance;
+      best_at = at;
+      best_k = k;
+      word = w;
     }
+    return true;
+  });
   return {word, best_at};
 }
-template <std::size_t N>
-bool contains_any(std::string_view s, const std::array<std::string_view, N>& words) {
-  return !find_any(s, words).first.empty();
+bool contains_any(std::string_view s, const WordFinder& words) {
+  bool found = false;
+  words.each(s, [&](std::size_t, std::size_t) { return !(found = true); });
+  return found;
 }
 template <std::size_t N>
 bool ends_with_any(std::string_view s, const std::array<std::string_view, N>& words) {
@@ -394,9 +446,10 @@ std::optional<grammar::Date> discovery_date(std::string_view body, std::optional
   }
   // Every discovery word of the body, in order, found once; each sentence takes its own.
   std::vector<std::pair<std::size_t, std::size_t>> all_words;  // (offset in body, length)
-  for (std::string_view word : kDiscoveryWords)
-    for (std::size_t at = body.find(word); at != std::string_view::npos; at = body.find(word, at + word.size()))
-      all_words.emplace_back(at, word.size());
+  kDiscoveryWords.each(body, [&](std::size_t at, std::size_t k) {
+    all_words.emplace_back(at, kDiscoveryWords[k].size());
+    return true;
+  });
   std::sort(all_words.begin(), all_words.end());
   auto next_word = all_words.begin();
   for (std::size_t ss = 0; ss < body.size() && next_word != all_words.end();) {
