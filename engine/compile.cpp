@@ -534,6 +534,11 @@ class Compiler {
 
   bool build_database() {
     if (out_.patterns.empty()) return true;
+    for (const Pattern& p : out_.patterns) {
+      out_.targets.push_back({static_cast<std::uint32_t>(out_.target_sets.size()),
+                              static_cast<std::uint32_t>(p.sets.size()), p.literal_bytes, p.is_literal});
+      out_.target_sets.insert(out_.target_sets.end(), p.sets.begin(), p.sets.end());
+    }
     std::vector<const char*> exprs;
     std::vector<unsigned> flags, ids;
     for (std::size_t i = 0; i < out_.patterns.size(); ++i) {

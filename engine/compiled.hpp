@@ -36,6 +36,14 @@ struct Pattern {
   std::vector<std::uint32_t> sets;  // term sets holding this pattern
 };
 
+// What on_match needs of a pattern, packed: the scan calls it for every match, and the
+// patterns themselves (expression strings and all) would spread it over far more cache.
+struct MatchTarget {
+  std::uint32_t first_set = 0, set_count = 0;  // its term sets in CompiledPack::target_sets
+  std::uint32_t literal_bytes = 0;  // for literals: start = end - literal_bytes
+  bool is_literal = false;          // else the scan reports the start
+};
+
 struct TermSet {
   std::vector<std::uint32_t> patterns;
 };
@@ -86,6 +94,8 @@ struct CompiledPack {
   const Pack* pack = nullptr;
   std::unique_ptr<Pack> owned_pack;  // the classifier keeps the pack its programs point into
   std::vector<Pattern> patterns;
+  std::vector<MatchTarget> targets;          // parallel to patterns
+  std::vector<std::uint32_t> target_sets;
   std::vector<TermSet> sets;
   std::vector<CompiledRule> rules;           // parallel to pack->rules
   std::vector<std::uint32_t> rule_order;     // dependency order

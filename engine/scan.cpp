@@ -25,10 +25,12 @@ struct ScanContext {
 
 int on_match(unsigned int id, unsigned long long from, unsigned long long to, unsigned int, void* ctx) {
   auto* c = static_cast<ScanContext*>(ctx);
-  const Pattern& p = c->pack->patterns[id];
+  const MatchTarget& t = c->pack->targets[id];
   ScratchState& s = *c->s;
-  Hit h{static_cast<std::uint32_t>(p.is_literal ? to - p.literal_bytes : from), static_cast<std::uint32_t>(to)};
-  for (std::uint32_t set : p.sets) {
+  Hit h{static_cast<std::uint32_t>(t.is_literal ? to - t.literal_bytes : from), static_cast<std::uint32_t>(to)};
+  const std::uint32_t* sets = c->pack->target_sets.data() + t.first_set;
+  for (std::uint32_t k = 0; k < t.set_count; ++k) {
+    const std::uint32_t set = sets[k];
     if (s.stamp[set] != s.generation) {
       s.stamp[set] = s.generation;
       s.hits[set].clear();
