@@ -73,10 +73,17 @@ class WordFinder {
     for (std::size_t i = 0; i < s.size();) {
       const auto b = static_cast<unsigned char>(s[i]);
       const std::size_t length = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-      const char32_t c = first_code_point(s, i);
-      if (mask_.test(c & 0xFFF))
+      // The low 12 bits of a three-byte character are its last two bytes' payloads: most
+      // characters are rejected without decoding.
+      const std::size_t key = length == 3 && i + 2 < s.size()
+                                  ? (std::size_t(static_cast<unsigned char>(s[i + 1]) & 0x3F) << 6) |
+                                        (static_cast<unsigned char>(s[i + 2]) & 0x3F)
+                                  : first_code_point(s, i) & 0xFFF;
+      if (mask_.test(key)) {
+        const char32_t c = first_code_point(s, i);
         for (std::size_t k = 0; k < words_.size(); ++k)
           if (firsts_[k] == c && s.compare(i, words_[k].size(), words_[k]) == 0 && !f(i, k)) return;
+      }
       i += length;
     }
   }

@@ -49,10 +49,15 @@ bool candidate(std::string_view s, std::size_t i) {
   if ((c == 'r' || c == 'h' || c == 's') && i + 1 < s.size() && is_digit(s[i + 1])) return !after_word;
   if (b < 0x80 || i + 2 >= s.size()) return false;
   const char32_t first = (char32_t(b & 0x0F) << 12) | (char32_t(s[i + 1] & 0x3F) << 6) | char32_t(s[i + 2] & 0x3F);
-  if (first != U'令' && first != U'平' && first != U'昭' && first != U'大' && first != U'明') return false;
-  for (std::string_view era : {"令和", "平成", "昭和", "大正", "明治"})
-    if (s.compare(i, era.size(), era) == 0) return true;
-  return false;
+  const std::string_view second = s.substr(i + 3, 3);
+  switch (first) {
+    case U'令': return second == "和";
+    case U'平': return second == "成";
+    case U'昭': return second == "和";
+    case U'大': return second == "正";
+    case U'明': return second == "治";
+    default: return false;
+  }
 }
 
 // A month-day right after 年 belongs to a year-month-day that failed the calendar check.

@@ -3,6 +3,7 @@
 #include "grammar/quantity_def.hpp"
 
 #include <array>
+#include <cstdint>
 
 namespace shiwake::grammar {
 namespace parser {
@@ -19,9 +20,10 @@ constexpr std::array<std::string_view, 16> kNumeralChars{"〇", "零", "一", "�
                                                          "七", "八", "九", "十", "百", "千", "万", "億"};
 constexpr std::array<std::string_view, 8> kPrefixes{"約", "およそ", "最大", "合計", "計", "総数", "延べ", "うち"};
 
-bool starts_with_any(std::string_view s, std::size_t i, auto const& words) {
-  for (std::string_view w : words)
-    if (s.compare(i, w.size(), w) == 0) return true;
+// True when a qualifier of kPrefixes starts at byte i; each begins with its own character.
+bool starts_qualifier(std::string_view s, std::size_t i) {
+  for (std::string_view w : kPrefixes)
+    if (s.compare(i, 3, w.substr(0, 3)) == 0) return s.compare(i, w.size(), w) == 0;
   return false;
 }
 
@@ -53,11 +55,20 @@ bool vague(std::string_view s, std::size_t i) {
 // What the character at byte i may start, decided on the character alone: most
 // characters of a notice start nothing, and this runs on every one.
 enum class Start { nothing, numeral, qualifier };
+// One bit per code point of the Basic Multilingual Plane: set for the characters below.
+constexpr auto kStartBits = [] {
+  std::array<std::uint64_t, 1024> bits{};
+  for (char32_t c : {U'〇', U'零', U'一', U'二', U'三', U'四', U'五', U'六', U'七', U'八', U'九', U'十', U'百', U'千',
+                     U'約', U'お', U'最', U'合', U'計', U'総', U'延', U'う'})
+    bits[c >> 6] |= std::uint64_t{1} << (c & 63);
+  return bits;
+}();
 Start may_start(std::string_view s, std::size_t i) {
   const auto b = static_cast<unsigned char>(s[i]);
   if (b < 0x80) return is_digit(char(b)) ? Start::numeral : Start::nothing;
   if ((b != 0xE3 && !(b >= 0xE4 && b <= 0xE9)) || i + 2 >= s.size()) return Start::nothing;
   const char32_t c = (char32_t(b & 0x0F) << 12) | (char32_t(s[i + 1] & 0x3F) << 6) | char32_t(s[i + 2] & 0x3F);
+  if (!((kStartBits[c >> 6] >> (c & 63)) & 1)) return Start::nothing;
   switch (c) {
     case U'〇': case U'零': case U'一': case U'二': case U'三': case U'四': case U'五': case U'六': case U'七':
     case U'八': case U'九': case U'十': case U'百': case U'千':
@@ -77,7 +88,7 @@ std::vector<Quantity> find_quantities(std::string_view text) {
   while (i < text.size()) {
     const Start start = may_start(text, i);
     const bool candidate = start == Start::qualifier
-                               ? starts_with_any(text, i, kPrefixes)
+                               ? starts_qualifier(text, i)
                                : start == Start::numeral && !inside_numeral(text, i) && !vague(text, i);
     if (candidate) {
       Quantity q;
