@@ -445,12 +445,6 @@ std::optional<grammar::Date> input_date(const std::string& published) {
 // bound a period (「…から」「…までの間」「…以前」) are when something lasted, not when it
 // was learned.
 std::optional<grammar::Date> discovery_date(std::string_view body, std::optional<grammar::Date> reference) {
-  std::vector<grammar::DateMatch> dates;
-  for (const auto& m : grammar::find_dates(body, reference)) {
-    std::string_view after = body.substr(m.end, forward_chars(body, m.end, 14, body.size()) - m.end);
-    after = after.substr(0, std::min(after.find("、"), after.find('\n')));
-    if (!contains_any(after, kPeriodWords)) dates.push_back(m);
-  }
   // Every discovery word of the body, in order, found once; each sentence takes its own.
   std::vector<std::pair<std::size_t, std::size_t>> all_words;  // (offset in body, length)
   kDiscoveryWords.each(body, [&](std::size_t at, std::size_t k) {
@@ -458,6 +452,13 @@ std::optional<grammar::Date> discovery_date(std::string_view body, std::optional
     return true;
   });
   std::sort(all_words.begin(), all_words.end());
+  if (all_words.empty()) return std::nullopt;  // then no sentence can name the day
+  std::vector<grammar::DateMatch> dates;
+  for (const auto& m : grammar::find_dates(body, reference)) {
+    std::string_view after = body.substr(m.end, forward_chars(body, m.end, 14, body.size()) - m.end);
+    after = after.substr(0, std::min(after.find("、"), after.find('\n')));
+    if (!contains_any(after, kPeriodWords)) dates.push_back(m);
+  }
   auto next_word = all_words.begin();
   for (std::size_t ss = 0; ss < body.size() && next_word != all_words.end();) {
     const std::size_t se = sentence_end(body, ss);
