@@ -453,12 +453,41 @@ std::optional<grammar::Date> discovery_date(std::string_view body, std::optional
   });
   std::sort(all_words.begin(), all_words.end());
   if (all_words.empty()) return std::nullopt;  // then no sentence can name the day
-  std::vector<grammar::DateMatch> dates;
-  for (const auto& m : grammar::find_dates(body, reference)) {
-    std::string_view after = body.substr(m.end, forward_chars(body, m.end, 14, body.size()) - m.end);
-    after = after.substr(0, std::min(after.find("、"), after.find('\n')));
-    if (!contains_any(after, kPeriodWords)) dates.push_back(m);
-  }
+
+  // The dates of body[from, to), a period's start or end (「…から」) left out. With a
+  // reference day, each date is read on its own and none crosses a line break, so the
+  // dates of a span starting a line are those a scan of the whole body finds there: only
+  // the lines around discovery words are scanned. Without one, the first full date of the
+  // body becomes the reference, so the whole body is scanned once.
+  std::vector<grammar::DateMatch> all_dates;
+  bool all_dates_read = false;
+  std::vector<grammar::DateMatch> span_dates;
+  std::size_t span_from = std::string_view::npos, span_to = 0;
+  auto dates_of = [&](std::size_t from, std::size_t to) -> const std::vector<grammar::DateMatch>& {
+    auto read = [&](std::size_t lo, std::size_t hi, std::vector<grammar::DateMatch>& out) {
+      out.clear();
+      for (grammar::DateMatch m : grammar::find_dates(body.substr(lo, hi - lo), reference)) {
+        m.begin += lo;
+        m.end += lo;
+        std::string_view after = body.substr(m.end, forward_chars(body, m.end, 14, body.size()) - m.end);
+        after = after.substr(0, std::min(after.find("、"), after.find('\n')));
+        if (!contains_any(after, kPeriodWords)) out.push_back(m);
+      }
+    };
+    if (!reference || (from > 0 && body[from - 1] != '\n')) {
+      if (!all_dates_read) read(0, body.size(), all_dates);
+      all_dates_read = true;
+      return all_dates;
+    }
+    const std::size_t line_end_at = std::min(body.find('\n', to), body.size());
+    if (from != span_from || line_end_at != span_to) {
+      read(from, line_end_at, span_dates);
+      span_from = from;
+      span_to = line_end_at;
+    }
+    return span_dates;
+  };
+
   auto next_word = all_words.begin();
   for (std::size_t ss = 0; ss < body.size() && next_word != all_words.end();) {
     const std::size_t se = sentence_end(body, ss);
@@ -482,6 +511,7 @@ std::optional<grammar::Date> discovery_date(std::string_view body, std::optional
       const grammar::DateMatch* before = nullptr;
       const grammar::DateMatch* later = nullptr;
       const grammar::DateMatch* nearby = nullptr;
+      const std::vector<grammar::DateMatch>& dates = dates_of(above, se);
       auto first = std::lower_bound(dates.begin(), dates.end(), above,
                                     [](const grammar::DateMatch& m, std::size_t at) { return m.begin < at; });
       for (auto it = first; it != dates.end() && it->begin < se; ++it) {
