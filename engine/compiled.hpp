@@ -132,10 +132,9 @@ struct ScratchState {
   std::vector<std::uint32_t> sentence_bounds, paragraph_bounds;  // computed on demand
   std::u16string utf16;  // the buffer in UTF-16 for the sentence iterator, reused
   bool sentences_ready = false, paragraphs_ready = false;
-  // Byte offset of every code point of the original title and text (and one past the
-  // end), built on the first evidence of a notice: evidence positions are code points.
+  // Byte offsets of the first code points of the original title and text, extended as
+  // far as an evidence span asks (evidence positions are code points); cleared per notice.
   mutable std::vector<std::uint32_t> title_offsets, body_offsets;
-  mutable bool offsets_ready = false;
 
   ~ScratchState();
   const std::vector<Hit>& hits_of(std::uint32_t set) const {

@@ -41,15 +41,16 @@ int on_match(unsigned int id, unsigned long long from, unsigned long long to, un
   return 0;
 }
 
-// out[k]: the byte where code point k of `text` starts; out.back(): text.size().
-void code_point_offsets(std::string_view text, std::vector<std::uint32_t>& out) {
-  out.clear();
-  for (std::size_t i = 0; i < text.size();) {
-    out.push_back(static_cast<std::uint32_t>(i));
-    const auto c = static_cast<unsigned char>(text[i]);
-    i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+// The byte where code point k of `text` starts (text.size() past its last), from the
+// table `at` of the first code points' offsets, extended as far as k.
+std::uint32_t code_point_offset(std::string_view text, std::vector<std::uint32_t>& at, std::size_t k) {
+  if (at.empty()) at.push_back(0);
+  while (at.size() <= k && at.back() < text.size()) {
+    const auto c = static_cast<unsigned char>(text[at.back()]);
+    const std::size_t next = at.back() + (c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4);
+    at.push_back(static_cast<std::uint32_t>(std::min(next, text.size())));
   }
-  out.push_back(static_cast<std::uint32_t>(text.size()));
+  return at[std::min(k, at.size() - 1)];
 }
 
 }  // namespace
@@ -63,7 +64,9 @@ void scan_notice(const CompiledPack& pack, ScratchState& s, std::string_view tit
   s.buffer += "\n\n";
   s.body_begin = static_cast<std::uint32_t>(s.buffer.size());
   s.buffer += s.body.text();
-  s.sentences_ready = s.paragraphs_ready = s.offsets_ready = false;
+  s.sentences_ready = s.paragraphs_ready = false;
+  s.title_offsets.clear();
+  s.body_offsets.clear();
 
   if (++s.generation == 0) {  // wrapped: forget every stamp
     std::fill(s.stamp.begin(), s.stamp.end(), 0);
@@ -100,15 +103,9 @@ Evidence to_evidence(const ScratchState& s, const Hit& h, std::string_view title
   e.start = ob;
   e.end = oe;
   // The original text of the span, through the code point offsets of the original field.
-  if (!s.offsets_ready) {
-    code_point_offsets(title, s.title_offsets);
-    code_point_offsets(body, s.body_offsets);
-    s.offsets_ready = true;
-  }
-  const std::vector<std::uint32_t>& at = in_title ? s.title_offsets : s.body_offsets;
   std::string_view orig = in_title ? title : body;
-  const std::size_t last = at.size() - 1;  // the entry one past the last code point
-  const std::size_t from = at[std::min<std::size_t>(ob, last)], to = at[std::min<std::size_t>(std::max(ob, oe), last)];
+  std::vector<std::uint32_t>& at = in_title ? s.title_offsets : s.body_offsets;
+  const std::size_t from = code_point_offset(orig, at, ob), to = code_point_offset(orig, at, std::max(ob, oe));
   if (from < orig.size()) e.text = std::string(orig.substr(from, to - from));
   return e;
 }
