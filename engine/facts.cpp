@@ -401,6 +401,25 @@ std::optional<grammar::Date> title_date(std::string_view title) {
 //
 // Lines are those of the original text, each normalized alone: the normalizer joins a
 // line break it takes for one inside a sentence, and a letterhead date is not in one.
+// False only when normalizing `raw` cannot give an ASCII digit, which every date needs:
+// no ASCII or full-width digit, and nothing but kana, CJK ideographs and CJK punctuation
+// (none of which NFKC maps to a digit) besides ASCII. Spares normalizing most lines.
+bool may_hold_digit(std::string_view raw) {
+  for (std::size_t i = 0; i < raw.size();) {
+    const auto b = static_cast<unsigned char>(raw[i]);
+    if (b < 0x80) {
+      if (b >= '0' && b <= '9') return true;
+      ++i;
+      continue;
+    }
+    if (b < 0xE0 || b >= 0xF0 || i + 2 >= raw.size()) return true;
+    const char32_t c = (char32_t(b & 0x0F) << 12) | (char32_t(raw[i + 1] & 0x3F) << 6) | char32_t(raw[i + 2] & 0x3F);
+    if (!((c >= 0x3000 && c <= 0x30FF) || (c >= 0x4E00 && c <= 0x9FFF))) return true;
+    i += 3;
+  }
+  return false;
+}
+
 std::optional<grammar::Date> body_date(std::string_view original) {
   constexpr std::size_t kMaxLineBytes = 4096;  // a dated line is short; skip the rest unread
   std::vector<std::string_view> lines;
@@ -412,7 +431,7 @@ std::optional<grammar::Date> body_date(std::string_view original) {
   }
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (i >= 2 && i + 2 < lines.size()) i = lines.size() - 2;
-    if (lines[i].size() > kMaxLineBytes) continue;
+    if (lines[i].size() > kMaxLineBytes || !may_hold_digit(lines[i])) continue;
     const std::string normalized = normalize_term(lines[i]);
     std::string_view line = normalized;
     for (const auto& m : grammar::find_dates(line)) {
