@@ -1,11 +1,30 @@
 // Writes a pack as YARA rules, for the benchmark's comparison with YARA: every rule, data
 // type, leak status and the outage condition become a YARA rule over the same literals
-// (normalized as the engine matches them) and the same boolean structure, as far as YARA
-// can express it. Used by tools/bench. Usage: shiwake_pack_to_yara RULES_DIR > pack.yar
+// and the same boolean structure, as far as YARA can express it. Used by tools/bench.
 //
-// The translation, construct by construct:
-// - "literal" -> a text string (nocase when it has ASCII letters: YARA cannot fold width
-//   or NFKC, case is what it can fold); /regex/ -> a YARA regex, byte-oriented, so a class
+// Usage: shiwake_pack_to_yara [--equivalent | --literal] RULES_DIR > pack.yar
+//        shiwake_pack_to_yara --terms [--equivalent | --literal] RULES_DIR > terms.yar
+//        shiwake_pack_to_yara --term-hits RULES_DIR INPUT.jsonl > hits.txt
+//
+// YARA reads the raw notice; shiwake matches a normalized one. Two translations of a
+// "literal" differ in how they bridge that:
+// - --equivalent (the default): a YARA regex matching every raw spelling that the engine's
+//   normalizer turns into the literal, so YARA finds what shiwake finds. The spellings are
+//   derived from the normalizer itself, not listed by hand: for each character of the
+//   normalized literal, every BMP code point (and every kana + voiced-mark pair) that
+//   normalizes to it in the literal's context (「サ—バ」 has a long vowel, 「A-1」 a hyphen);
+//   between two characters, the white space and line breaks the normalizer drops there
+//   (「個人 情報」, 「個人\n情報」). Not covered: one raw character that normalizes to
+//   several (㈱), and ignorable characters NFKC_Casefold deletes (soft hyphen, ZWSP).
+// - --literal: the normalized literal as a plain YARA text string (nocase when it has
+//   ASCII letters). Fast, but blind to full-width, half-width and spaced spellings, so
+//   YARA does less work than shiwake and misses what the raw text spells differently.
+// --terms writes one rule t_N per distinct literal of the pack instead, and
+// --term-hits prints, per notice of INPUT, "index t_N ..." for the literals its normalized
+// text contains: the benchmark compares the two to show the translations agree.
+//
+// The rest of the translation, construct by construct:
+// - /regex/ -> a YARA regex over the normalized spelling, byte-oriented, so a class
 //   of multi-byte characters becomes an alternation ([^。] becomes . with its repetition
 //   bounds tripled) and (?: becomes (.
 // - $list -> a private rule per list (`any of them`), referenced by name; a list inside
@@ -23,6 +42,7 @@
 //   type's rule; facts (affected, damage, dates, leak ==, outage, reportable) -> true.
 // The severity policy (facts over results) is left out: it costs nothing in either engine.
 #include "engine/normalize.hpp"
+#include "engine/notice_io.hpp"
 #include "engine/pack.hpp"
 
 #include <algorithm>
@@ -31,6 +51,8 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <optional>
+#include <variant>
 #include <set>
 #include <sstream>
 #include <string>
@@ -147,9 +169,161 @@ std::string yara_regex(const std::string& re) {
   return "/" + out + "/" + (has_ascii_letter(re) ? " nocase" : "");
 }
 
+std::string utf8(char32_t c) {
+  std::string out;
+  if (c < 0x80) {
+    out += char(c);
+  } else if (c < 0x800) {
+    out += char(0xC0 | (c >> 6)), out += char(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += char(0xE0 | (c >> 12)), out += char(0x80 | ((c >> 6) & 0x3F)), out += char(0x80 | (c & 0x3F));
+  } else {
+    out += char(0xF0 | (c >> 18)), out += char(0x80 | ((c >> 12) & 0x3F));
+    out += char(0x80 | ((c >> 6) & 0x3F)), out += char(0x80 | (c & 0x3F));
+  }
+  return out;
+}
+
+// The UTF-8 characters of a string.
+std::vector<std::string> characters(std::string_view s) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t len = std::min(utf8_length(static_cast<unsigned char>(s[i])), s.size() - i);
+    out.emplace_back(s.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
+// Bytes as a YARA regex matches them literally: ASCII letters and digits as they are,
+// every other byte as \xHH.
+std::string regex_bytes(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c)) {
+      out += char(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+// The raw spellings of a normalized literal, derived from the normalizer (see the header).
+class RawSpellings {
+ public:
+  RawSpellings() {
+    for (char32_t c = 0x20; c < 0x10000; ++c) {
+      if (c >= 0xD800 && c <= 0xDFFF) continue;
+      const std::string raw = utf8(c);
+      const std::string norm = engine::normalize_term(raw);
+      if (!norm.empty() && characters(norm).size() == 1) sources_[norm].push_back(raw);
+      // A character read differently next to katakana (a dash is the long vowel there).
+      if (engine::normalize_term("ア" + raw + "ア") != "ア" + norm + "ア") contextual_.push_back(raw);
+    }
+    // Kana written as a base and a separate voiced mark (half-width ｶﾞ, or combining).
+    std::vector<std::string> bases;
+    for (const auto& [norm, raws] : sources_)
+      if (norm >= "ぁ" && norm <= "ヿ") bases.insert(bases.end(), raws.begin(), raws.end());
+    for (const std::string& base : bases)
+      for (char32_t mark : {U'\u3099', U'\u309A', U'\uFF9E', U'\uFF9F'}) {
+        const std::string norm = engine::normalize_term(base + utf8(mark));
+        if (characters(norm).size() == 1 && norm != engine::normalize_term(base))
+          sources_[norm].push_back(base + utf8(mark));
+      }
+  }
+
+  // A YARA regex (without slashes) for the raw spellings of `literal` (normalized). YARA
+  // refuses a regex with 128 or more branch points (alternatives and repetitions); a
+  // literal that long loses its two-character spellings (a kana and a separate voiced mark),
+  // which `approximated()` counts.
+  std::string regex(std::string_view literal) const {
+    std::string out = regex(literal, true);
+    if (branches(out) < 128) return out;
+    ++approximated_;
+    return regex(literal, false);
+  }
+
+  std::size_t approximated() const { return approximated_; }
+
+ private:
+  static std::size_t branches(std::string_view re) {
+    std::size_t n = 0;
+    bool in_class = false;
+    for (char c : re) {
+      if (c == '[') in_class = true;
+      else if (c == ']') in_class = false;
+      else if (!in_class && (c == '|' || c == '*' || c == '+' || c == '?')) ++n;
+    }
+    return n;
+  }
+
+  std::string regex(std::string_view literal, bool pairs) const {
+    const std::vector<std::string> chars = characters(literal);
+    std::string out;
+    for (std::size_t i = 0; i < chars.size(); ++i) {
+      const std::string prev = i > 0 ? chars[i - 1] : "";
+      const std::string next = i + 1 < chars.size() ? chars[i + 1] : "";
+      if (chars[i] == " ") {
+        out += "(" + std::string(kSpace) + ")+";
+        continue;
+      }
+      out += alternatives(prev, chars[i], next, pairs);
+      if (!next.empty() && next != " ") out += gap(chars[i], next);
+    }
+    return out;
+  }
+
+  // Horizontal white space and line breaks as raw bytes (NFKC maps U+3000, NBSP and the
+  // U+2000 spaces to a space; NEL, LS and PS are line breaks).
+  static constexpr const char* kBlank = "[\\x09\\x20]|\\xC2\\xA0|\\xE3\\x80\\x80|\\xE2\\x80[\\x80-\\x8A]";
+  static constexpr const char* kBreak = "[\\x0A-\\x0D]|\\xC2\\x85|\\xE2\\x80\\xA8";
+  static constexpr const char* kSpace = "[\\x09-\\x0D\\x20]|\\xC2[\\x85\\xA0]|\\xE3\\x80\\x80|\\xE2\\x80[\\x80-\\x8A\\xA8]";
+
+  // Every raw spelling of `c` between `prev` and `next`.
+  std::string alternatives(const std::string& prev, const std::string& c, const std::string& next,
+                           bool pairs) const {
+    std::vector<std::string> raws;
+    const std::string want = prev + c + next;
+    auto consider = [&](const std::string& raw) {
+      if (!pairs && characters(raw).size() > 1) return;
+      if (engine::normalize_term(prev + raw + next) == want) raws.push_back(raw);
+    };
+    if (auto it = sources_.find(c); it != sources_.end())
+      for (const auto& raw : it->second) consider(raw);
+    for (const auto& raw : contextual_) consider(raw);
+    if (raws.empty()) raws.push_back(c);  // the literal itself, whatever its context
+    std::sort(raws.begin(), raws.end());
+    raws.erase(std::unique(raws.begin(), raws.end()), raws.end());
+    if (raws.size() == 1) return regex_bytes(raws[0]);
+    std::string out = "(";
+    for (std::size_t k = 0; k < raws.size(); ++k) out += (k ? "|" : "") + regex_bytes(raws[k]);
+    return out + ")";
+  }
+
+  // The white space the normalizer drops between `a` and `b` (none between Latin letters).
+  static std::string gap(const std::string& a, const std::string& b) {
+    const std::string joined = engine::normalize_term(a + b);
+    const bool blank = engine::normalize_term(a + " " + b) == joined;
+    const bool brk = engine::normalize_term(a + "\n" + b) == joined;
+    if (blank && brk) return "(" + std::string(kSpace) + ")*";
+    if (blank) return "(" + std::string(kBlank) + ")*";
+    if (brk) return "(" + std::string(kBreak) + ")?";
+    return "";
+  }
+
+  std::map<std::string, std::vector<std::string>> sources_;  // normalized char -> raw spellings
+  std::vector<std::string> contextual_;
+  mutable std::size_t approximated_ = 0;
+};
+
 class Writer {
  public:
-  explicit Writer(const Pack& pack) : pack_(pack) {
+  // With `spellings`, literals match their raw spellings (--equivalent); without, their
+  // normalized text only (--literal).
+  Writer(const Pack& pack, const RawSpellings* spellings) : pack_(pack), spellings_(spellings) {
     for (std::size_t i = 0; i < pack.lists.size(); ++i) lists_[pack.lists[i].name] = i;
     for (std::size_t i = 0; i < pack.rules.size(); ++i) {
       rules_[pack.rules[i].id] = i;
@@ -157,8 +331,48 @@ class Writer {
     }
   }
 
+  // Every distinct literal of the pack (lists and conditions), normalized.
+  std::vector<std::string> literals() const {
+    std::set<std::string> out;
+    auto add = [&](const ast::Term& t) {
+      if (t.kind != ast::TermKind::list && t.kind != ast::TermKind::regex) out.insert(engine::normalize_term(t.text));
+    };
+    std::function<void(const ast::Expr&)> walk = [&](const ast::Expr& x) {
+      boost::apply_visitor(
+          [&](const auto& node) {
+            using T = std::decay_t<decltype(node)>;
+            if constexpr (std::is_same_v<T, ast::Term>) {
+              add(node);
+            } else if constexpr (std::is_same_v<T, ast::BoolLit> || std::is_same_v<T, ast::RuleRef> ||
+                                 std::is_same_v<T, ast::Call> || std::is_same_v<T, ast::FactTest>) {
+            } else {
+              const auto& n = node.get();
+              using N = std::decay_t<decltype(n)>;
+              if constexpr (std::is_same_v<N, ast::Count>) {
+                add(n.term);
+              } else if constexpr (std::is_same_v<N, ast::Near> || std::is_same_v<N, ast::Before>) {
+                add(n.a), add(n.b);
+              } else {
+                children(n, walk);
+              }
+            }
+          },
+          x.get());
+    };
+    for (const TermList& l : pack_.lists)
+      for (const ListItem& item : l.items)
+        if (!item.is_regex) out.insert(engine::normalize_term(item.text));
+    for (const Rule& r : pack_.rules) walk(r.when.parsed.root);
+    for (const DataTypeDef& d : pack_.data_types) walk(d.when.parsed.root);
+    for (const LeakDef& l : pack_.leak) walk(l.when.parsed.root);
+    if (pack_.outage) walk(pack_.outage->parsed.root);
+    out.erase("");
+    return {out.begin(), out.end()};
+  }
+
   void write(std::ostream& out) {
-    out << "// Generated by shiwake_pack_to_yara from " << pack_.dir.string() << ": the benchmark's YARA equivalent.\n\n";
+    out << "// Generated by shiwake_pack_to_yara from " << pack_.dir.string() << " ("
+        << (spellings_ ? "raw spellings" : "normalized literals") << "): the benchmark's YARA side.\n\n";
     for (const TermList& l : pack_.lists) {
       out << "private rule " << ident("l_", l.name) << "\n{\n  strings:\n";
       std::set<std::string> seen;
@@ -188,7 +402,8 @@ class Writer {
   std::string string_of(bool is_regex, const std::string& text) const {
     if (is_regex) return yara_regex(text);
     std::string norm = engine::normalize_term(text);
-    return norm.empty() ? "" : yara_text(norm);
+    if (norm.empty()) return "";
+    return spellings_ ? "/" + spellings_->regex(norm) + "/" : yara_text(norm);
   }
 
   // Rules a condition refers to (by @id, category() or tag()).
@@ -353,6 +568,7 @@ class Writer {
   std::string on(const ast::Scope& s) { return expr(s.inner); }
 
   const Pack& pack_;
+  const RawSpellings* spellings_;
   std::map<std::string, std::size_t> lists_, rules_;
   std::map<std::string, std::vector<std::size_t>> labels_;
   std::vector<std::pair<std::string, std::string>> strings_;
@@ -360,19 +576,72 @@ class Writer {
   std::set<std::string> names_;
 };
 
+int usage() {
+  std::fprintf(stderr,
+               "usage: shiwake_pack_to_yara [--equivalent | --literal] RULES_DIR > pack.yar\n"
+               "       shiwake_pack_to_yara --terms [--equivalent | --literal] RULES_DIR > terms.yar\n"
+               "       shiwake_pack_to_yara --term-hits RULES_DIR INPUT.jsonl > hits.txt\n");
+  return 2;
+}
+
+// --term-hits: per notice, its index and the literals its normalized title and text
+// contain (as the engine scans them: title, blank line, text).
+void term_hits(const std::vector<std::string>& literals, const std::string& input) {
+  engine::NoticeReader reader({input});
+  std::size_t index = 0;
+  std::string buf;
+  while (auto next = reader.next()) {
+    auto* n = std::get_if<engine::Notice>(&*next);
+    if (!n) continue;
+    buf = engine::normalize(n->title).text() + "\n\n" + engine::normalize(n->text).text();
+    std::printf("%zu", index++);
+    for (std::size_t t = 0; t < literals.size(); ++t)
+      if (buf.find(literals[t]) != std::string::npos) std::printf(" t_%zu", t);
+    std::printf("\n");
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: shiwake_pack_to_yara RULES_DIR > pack.yar\n");
-    return 2;
+  bool literal = false, terms = false, hits = false;
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--equivalent") literal = false;
+    else if (a == "--literal") literal = true;
+    else if (a == "--terms") terms = true;
+    else if (a == "--term-hits") hits = true;
+    else if (!a.empty() && a[0] == '-') return usage();
+    else args.push_back(a);
   }
-  engine::LoadedPack loaded = engine::load_pack(argv[1]);
+  if (args.size() != (hits ? 2u : 1u) || (hits && terms)) return usage();
+  engine::LoadedPack loaded = engine::load_pack(args[0]);
   for (const auto& d : loaded.diagnostics)
     if (d.is_error()) {
       std::fprintf(stderr, "%s\n", format(d).c_str());
       return 2;
     }
-  Writer(loaded.pack).write(std::cout);
+  if (hits) {
+    term_hits(Writer(loaded.pack, nullptr).literals(), args[1]);
+    return 0;
+  }
+  std::optional<RawSpellings> spellings;
+  if (!literal) spellings.emplace();
+  Writer writer(loaded.pack, spellings ? &*spellings : nullptr);
+  if (!terms) {
+    writer.write(std::cout);
+  } else {
+    const std::vector<std::string> literals = writer.literals();
+    std::cout << "// Generated by shiwake_pack_to_yara --terms: one rule per literal ("
+              << (literal ? "normalized literals" : "raw spellings") << ").\n\n";
+    for (std::size_t t = 0; t < literals.size(); ++t)
+      std::cout << "rule t_" << t << " { strings: $t = "
+                << (spellings ? "/" + spellings->regex(literals[t]) + "/" : yara_text(literals[t]))
+                << " condition: $t }\n";
+  }
+  if (spellings && spellings->approximated())
+    std::fprintf(stderr, "shiwake_pack_to_yara: %zu literal(s) written without kana + voiced-mark spellings "
+                 "(YARA's limit of 128 branches per regex)\n", spellings->approximated());
   return 0;
 }
