@@ -4,7 +4,8 @@
 // at copy k's own rules) with every term replaced by a distinct realistic one: n-grams of
 // 3 to 6 Japanese characters drawn from the normalized corpus, so the new literals hit
 // real text as often as real ones do. Each list gets a copy of the same size; a regex
-// becomes an alternation of n-grams. Used by tools/bench.
+// becomes an alternation of n-grams, until the pack would pass the loader's bound on
+// regexes (kMaxRegexes): past it a regex becomes a literal n-gram. Used by tools/bench.
 // Usage: shiwake_pack_grow RULES_DIR CORPUS.jsonl FACTOR OUT_DIR
 #include "engine/normalize.hpp"
 #include "engine/notice_io.hpp"
@@ -99,7 +100,8 @@ class Copier {
     k_ = k;
     for (const TermList& l : pack_.lists) {
       lists << YAML::Key << list_name(l.name) << YAML::Value << YAML::Flow << YAML::BeginSeq;
-      for (const ListItem& item : l.items) lists << (item.is_regex ? "/" + regex() + "/" : grams_.next());
+      for (const ListItem& item : l.items)
+        lists << (item.is_regex && regex_left() ? "/" + regex() + "/" : grams_.next());
       lists << YAML::EndSeq;
     }
     for (const Rule& r : pack_.rules) {
@@ -111,17 +113,28 @@ class Copier {
       rules << YAML::Key << "title" << YAML::Value << ("Synthetic copy " + std::to_string(k) + " of " + r.id);
       rules << YAML::Key << "when" << YAML::Value << grammar::print(e) << YAML::EndMap;
     }
+    if (k == 1) shipped_regexes_ = regexes_written_;  // each copy has as many as the pack
   }
 
  private:
   std::string list_name(const std::string& name) const { return "syn" + std::to_string(k_) + "_" + name; }
   std::string rule_id(const std::string& id) const { return "syn" + std::to_string(k_) + "-" + id; }
+  // Whether one more regex keeps the whole pack (the shipped one and the copies) within
+  // the loader's bound; counts it when it does.
+  bool regex_left() {
+    if (shipped_regexes_ + regexes_written_ >= kMaxRegexes) return false;
+    ++regexes_written_;
+    return true;
+  }
   std::string regex() { return "(" + grams_.next() + "|" + grams_.next() + ")(" + grams_.next() + "|" + grams_.next() + ")"; }
 
   void rewrite(ast::Term& t) {
     switch (t.kind) {
       case ast::TermKind::literal: t.text = grams_.next(); break;
-      case ast::TermKind::regex: t.text = regex(); break;
+      case ast::TermKind::regex:
+        if (!regex_left()) t.kind = ast::TermKind::literal;
+        t.text = t.kind == ast::TermKind::regex ? regex() : grams_.next();
+        break;
       case ast::TermKind::list: t.text = list_name(t.text); break;
     }
   }
@@ -151,6 +164,7 @@ class Copier {
   Ngrams& grams_;
   std::set<std::string> rule_ids_;
   int k_ = 0;
+  std::size_t regexes_written_ = 0, shipped_regexes_ = 0;
 };
 
 std::size_t terms_per_copy(const Pack& pack) {
