@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 namespace shiwake::engine {
 
@@ -71,11 +72,12 @@ Result Classifier::classify(const Notice& notice, Scratch& scratch, Trace* trace
     st.trace = trace_slot(trace, slot, p);
     return detail::evaluate(p, st, nullptr);
   };
+  // Each span once, in the order the evaluation gave them (a rule's evidence is short).
   auto to_evidence = [&](const std::vector<Hit>& hits) {
     std::vector<Evidence> out;
-    std::set<std::pair<std::uint32_t, std::uint32_t>> seen;
-    for (const Hit& h : hits)
-      if (seen.insert({h.start, h.end}).second) out.push_back(detail::to_evidence(s, h, notice.title, notice.text));
+    for (auto h = hits.begin(); h != hits.end(); ++h)
+      if (std::none_of(hits.begin(), h, [&](const Hit& e) { return e.start == h->start && e.end == h->end; }))
+        out.push_back(detail::to_evidence(s, *h, notice.title, notice.text));
     return out;
   };
 
@@ -89,7 +91,8 @@ Result Classifier::classify(const Notice& notice, Scratch& scratch, Trace* trace
     auto& into = r.facts.evidence[fact];
     for (auto& e : to_evidence(hits)) into.push_back(std::move(e));
   };
-  std::vector<std::uint8_t> data_type_held(cp.data_types.size(), 0);
+  std::vector<std::uint8_t>& data_type_held = s.data_type_held;
+  data_type_held.assign(cp.data_types.size(), 0);
   for (std::size_t i = 0; i < cp.data_types.size(); ++i)
     if ((data_type_held[i] = run(cp.data_types[i], data_type_slot + i))) {
       r.facts.data_types.push_back(pack.data_types[i].id);
@@ -111,15 +114,19 @@ Result Classifier::classify(const Notice& notice, Scratch& scratch, Trace* trace
   r.facts.damage_jpy = detail::jnsa_damage(exposed, r.facts.affected);
 
   // Rules, each after those it refers to.
-  std::vector<std::int8_t> fired(pack.rules.size(), -1);
-  std::vector<std::uint8_t> label_fired(cp.labels.size(), 0);
+  std::vector<std::int8_t>& fired = s.rule_fired;
+  fired.assign(pack.rules.size(), -1);
+  std::vector<std::uint8_t>& label_fired = s.label_fired;
+  label_fired.assign(cp.labels.size(), 0);
   st.facts = &r.facts;
   st.rule_fired = &fired;
   st.label_fired = &label_fired;
   st.data_type_held = &data_type_held;
   // Without a trace, one evaluation gives the verdict and the evidence together; a traced
   // evaluation is repeated without its trace for the evidence (the trace would record it).
-  std::vector<std::vector<Hit>> rule_hits(pack.rules.size());
+  std::vector<std::vector<Hit>>& rule_hits = s.rule_hits;
+  rule_hits.resize(pack.rules.size());
+  for (auto& hits : rule_hits) hits.clear();
   for (std::uint32_t i : cp.rule_order) {
     if (trace) {
       if ((fired[i] = run(cp.rules[i].program, i) ? 1 : 0)) {
@@ -132,12 +139,14 @@ Result Classifier::classify(const Notice& notice, Scratch& scratch, Trace* trace
     }
     if (fired[i]) label_fired[cp.rules[i].label] = 1;
   }
-  std::set<std::string> given;
+  // Each label once, in the order of the first rule that gave it.
+  std::vector<std::uint8_t>& label_given = s.label_given;
+  label_given.assign(cp.labels.size(), 0);
   for (std::size_t i = 0; i < pack.rules.size(); ++i) {
     if (fired[i] != 1) continue;
     const Rule& rule = pack.rules[i];
     r.matches.push_back(RuleMatch{rule.id, rule.kind == LabelKind::tag, rule.label, to_evidence(rule_hits[i])});
-    if (given.insert((rule.kind == LabelKind::tag ? "t:" : "c:") + rule.label).second)
+    if (!std::exchange(label_given[cp.rules[i].label], 1))
       (rule.kind == LabelKind::tag ? r.tags : r.categories).push_back(rule.label);
   }
 

@@ -61,6 +61,65 @@ constexpr FactInfo kFacts[] = {
     {"reportable", Fact::reportable, FactInfo::flag},
 };
 
+// The clauses a node needs (see Requirement): a term needs a hit of its set, proximity a
+// hit of each side, a count of at least one its set; `and` needs what each operand needs;
+// `or` and at_least(k >= 1) need a hit of one operand, so one clause of each operand's
+// joined; anything else (not, facts, references, constants) needs nothing the scan shows.
+// Fields and scopes only narrow where a hit must lie, so ignoring them keeps the test
+// sound: a program whose requirement fails cannot hold anywhere.
+using Clauses = std::vector<std::vector<std::uint32_t>>;
+Clauses clauses_of(const Program& p, std::uint32_t i) {
+  constexpr std::size_t kMaxClauses = 4;
+  const Node& n = p.nodes[i];
+  const std::uint32_t* kids = p.children.data() + n.first;
+  switch (n.op) {
+    case Op::term: return {{n.set}};
+    case Op::near:
+    case Op::before: return {{n.set}, {n.set_b}};
+    case Op::count: {
+      const bool needs_hit = (n.cmp == ast::CmpOp::ge || n.cmp == ast::CmpOp::eq) ? n.number >= 1
+                             : n.cmp == ast::CmpOp::gt                              ? n.number >= 0
+                                                                                    : false;
+      return needs_hit ? Clauses{{n.set}} : Clauses{};
+    }
+    case Op::and_: {
+      Clauses all;
+      for (std::uint32_t k = 0; k < n.count; ++k)
+        for (auto& c : clauses_of(p, kids[k])) all.push_back(std::move(c));
+      // The shortest clauses are the cheapest to test and the likeliest to fail.
+      std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
+      if (all.size() > kMaxClauses) all.resize(kMaxClauses);
+      return all;
+    }
+    case Op::or_:
+    case Op::at_least: {
+      if (n.op == Op::at_least && n.index == 0) return {};
+      std::vector<std::uint32_t> joined;
+      for (std::uint32_t k = 0; k < n.count; ++k) {
+        Clauses c = clauses_of(p, kids[k]);
+        if (c.empty()) return {};
+        joined.insert(joined.end(), c.front().begin(), c.front().end());
+      }
+      if (joined.empty()) return {};
+      std::sort(joined.begin(), joined.end());
+      joined.erase(std::unique(joined.begin(), joined.end()), joined.end());
+      return {std::move(joined)};
+    }
+    case Op::sentence:
+    case Op::paragraph: return clauses_of(p, kids[0]);
+    default: return {};
+  }
+}
+
+Requirement requirement_of(const Program& p) {
+  Requirement r;
+  for (const auto& clause : clauses_of(p, p.root)) {
+    r.sets.insert(r.sets.end(), clause.begin(), clause.end());
+    r.ends.push_back(static_cast<std::uint32_t>(r.sets.size()));
+  }
+  return r;
+}
+
 class Compiler {
  public:
   Compiler(const Pack& pack, CompiledPack& out, std::vector<Diagnostic>& diags) : pack_(pack), out_(out), diags_(diags) {}
@@ -127,6 +186,7 @@ class Compiler {
     scope_depth_ = 0;
     p.root = visit(c.parsed.root);
     program_ = nullptr;
+    if (!p.nodes.empty()) p.needs = requirement_of(p);
     return p;
   }
 

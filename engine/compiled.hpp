@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace shiwake::engine::detail {
@@ -72,11 +73,21 @@ struct Node {
   const ast::x3::position_tagged* source = nullptr;
 };
 
+// What a program needs of the scan, in conjunctive form: it can hold only when every
+// clause has a term set with a hit somewhere in the notice. Clause k is
+// sets[ends[k-1] .. ends[k]). Checked before evaluation, so a rule none of whose terms
+// occur costs a few lookups however large it is. See requirement_of in compile.cpp.
+struct Requirement {
+  std::vector<std::uint32_t> sets;
+  std::vector<std::uint32_t> ends;
+};
+
 struct Program {
   std::vector<Node> nodes;  // nodes[root] is the condition
   std::vector<std::uint32_t> children;
   std::uint32_t root = 0;
   bool uses_units = false;  // contains sentence() / paragraph()
+  Requirement needs;
 };
 
 struct CompiledRule {
@@ -130,8 +141,16 @@ struct ScratchState {
   std::uint32_t title_end = 0, body_begin = 0;
   NormalizedText title, body;
   std::vector<std::uint32_t> sentence_bounds, paragraph_bounds;  // computed on demand
-  std::u16string utf16;  // the buffer in UTF-16 for the sentence iterator, reused
+  std::u16string utf16;  // text in UTF-16 for the sentence iterator, reused
   bool sentences_ready = false, paragraphs_ready = false;
+  // Sentence bounds of single lines, by line start: line_units[first .. first + count).
+  std::unordered_map<std::uint32_t, std::pair<std::uint32_t, std::uint32_t>> line_units_at;
+  std::vector<std::uint32_t> line_units;
+  std::vector<std::uint32_t> line_starts;  // of every line, then the buffer's size
+  // classify's per-notice tables, kept for their capacity.
+  std::vector<std::uint8_t> data_type_held, label_fired, label_given;
+  std::vector<std::int8_t> rule_fired;
+  std::vector<std::vector<Hit>> rule_hits;
   // Byte offsets of the first code points of the original title and text, extended as
   // far as an evidence span asks (evidence positions are code points); cleared per notice.
   mutable std::vector<std::uint32_t> title_offsets, body_offsets;
@@ -161,6 +180,13 @@ struct EvalState {
 
 // Scans `title` and `body` once; afterwards the hits of every term set are available.
 void scan_notice(const CompiledPack& pack, ScratchState& s, std::string_view title, std::string_view body);
+
+// Sentence bounds of the whole buffer (ICU sentence breaks, plus the start of the body and
+// the end), computed once per notice.
+const std::vector<std::uint32_t>& sentence_bounds(ScratchState& s);
+// The sentence holding byte `pos` (empty past the end): the same unit sentence_bounds
+// gives, found by breaking only the line that holds `pos`.
+Window sentence_around(ScratchState& s, std::uint32_t pos);
 
 // Evaluates a program; appends evidence (normalized byte spans) when `evidence` is set.
 bool evaluate(const Program& p, EvalState& st, std::vector<Hit>* evidence);

@@ -6,8 +6,7 @@
 // (against the reference evaluator in tests/reference_evaluator.hpp).
 #include "engine/compiled.hpp"
 
-#include <unicode/ustring.h>
-#include <unicode/utext.h>
+#include <boost/container/small_vector.hpp>
 
 #include <algorithm>
 
@@ -73,8 +72,17 @@ class Evaluator {
       if (!s_.paragraphs_ready) compute_paragraphs();
       return s_.paragraph_bounds;
     }
-    if (!s_.sentences_ready) compute_sentences();
-    return s_.sentence_bounds;
+    return sentence_bounds(s_);
+  }
+
+  // The unit holding byte `pos`: a paragraph from the paragraph bounds, a sentence from its
+  // line alone (see sentence_around).
+  Window unit_around(Op op, std::uint32_t pos) {
+    if (op == Op::sentence) return sentence_around(s_, pos);
+    const auto& b = units(op);
+    const auto j = static_cast<std::size_t>(std::upper_bound(b.begin(), b.end(), pos) - b.begin());
+    if (j == 0 || j >= b.size()) return {};
+    return {b[j - 1], b[j]};
   }
 
   void compute_paragraphs() {
@@ -89,47 +97,6 @@ class Evaluator {
     }
     if (b.back() != t.size()) b.push_back(static_cast<std::uint32_t>(t.size()));
     s_.paragraphs_ready = true;
-  }
-
-  void compute_sentences() {
-    auto& b = s_.sentence_bounds;
-    b.assign(1, 0);
-    const std::string& t = s_.buffer;
-    if (s_.sentences) {
-      // ICU walks UTF-16 several times faster than UTF-8 through a UText: the buffer is
-      // converted once (it is valid UTF-8, the normalizer's output) and every boundary,
-      // in UTF-16 units, is mapped back to its byte by walking both texts together.
-      auto& u = s_.utf16;
-      u.resize(t.size());
-      int32_t length = 0;
-      UErrorCode status = U_ZERO_ERROR;
-      u_strFromUTF8(reinterpret_cast<UChar*>(u.data()), static_cast<int32_t>(u.size()), &length, t.data(),
-                    static_cast<int32_t>(t.size()), &status);
-      UText* ut = U_SUCCESS(status)
-                      ? utext_openUChars(nullptr, reinterpret_cast<const UChar*>(u.data()), length, &status)
-                      : nullptr;
-      if (U_SUCCESS(status)) {
-        s_.sentences->setText(ut, status);
-        std::uint32_t byte = 0;
-        int32_t unit = 0;
-        for (int32_t pos = s_.sentences->next(); pos != icu::BreakIterator::DONE; pos = s_.sentences->next()) {
-          while (unit < pos && byte < t.size()) {
-            const auto c = static_cast<unsigned char>(t[byte]);
-            const std::uint32_t bytes = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-            byte += bytes;
-            unit += bytes == 4 ? 2 : 1;
-          }
-          if (byte > b.back()) b.push_back(byte);
-        }
-      }
-      utext_close(ut);
-    }
-    // The title is never part of a body sentence.
-    if (s_.body_begin > 0 && !std::binary_search(b.begin(), b.end(), s_.body_begin)) {
-      b.insert(std::upper_bound(b.begin(), b.end(), s_.body_begin), s_.body_begin);
-    }
-    if (b.back() != t.size()) b.push_back(static_cast<std::uint32_t>(t.size()));
-    s_.sentences_ready = true;
   }
 
   bool any_hit(std::uint32_t set, Window w) const {
@@ -182,7 +149,10 @@ class Evaluator {
     std::uint32_t set = 0;
     ast::Field field = ast::Field::any;
   };
-  bool anchors(std::uint32_t i, std::vector<Anchor>& out) const {
+  // Few terms anchor a scope, and few units hold their hits: both stay off the heap.
+  using Anchors = boost::container::small_vector<Anchor, 16>;
+  using Units = boost::container::small_vector<Window, 16>;
+  bool anchors(std::uint32_t i, Anchors& out) const {
     const Node& n = p_.nodes[i];
     const std::uint32_t* kids = p_.children.data() + n.first;
     switch (n.op) {
@@ -327,24 +297,28 @@ class Evaluator {
         // are still tried in text order, so the first that holds and its evidence are the
         // same as when every unit is tried.
         if (!st_.trace && !possible(kids[0], w)) return false;
-        const auto& b = units(n.op);
-        if (std::vector<Anchor> as; !st_.trace && anchors(kids[0], as)) {
-          std::vector<std::uint32_t> candidates;  // units holding an anchor hit wholly
+        if (Anchors as; !st_.trace && anchors(kids[0], as)) {
+          Units candidates;  // units holding an anchor hit wholly
           for (const Anchor& a : as)
             each_hit(a.set, field_window(a.field, w), [&](const Hit& h) {
-              const auto j = static_cast<std::uint32_t>(std::upper_bound(b.begin(), b.end(), h.start) - b.begin()) - 1;
-              if (j + 1 < b.size() && h.end <= b[j + 1] && (candidates.empty() || candidates.back() != j))
-                candidates.push_back(j);
+              if (!candidates.empty() && h.start >= candidates.back().lo && h.start < candidates.back().hi) {
+                return true;  // same unit as the hit before: holds it wholly only if that did
+              }
+              const Window unit = unit_around(n.op, h.start);
+              if (unit.lo < unit.hi && h.end <= unit.hi) candidates.push_back(unit);
               return true;
             });
-          std::sort(candidates.begin(), candidates.end());
-          candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-          for (std::uint32_t j : candidates) {
-            Window u{std::max(b[j], w.lo), std::min(b[j + 1], w.hi)};
+          std::sort(candidates.begin(), candidates.end(), [](const Window& a, const Window& b) { return a.lo < b.lo; });
+          candidates.erase(std::unique(candidates.begin(), candidates.end(),
+                                       [](const Window& a, const Window& b) { return a.lo == b.lo; }),
+                           candidates.end());
+          for (const Window& unit : candidates) {
+            Window u{std::max(unit.lo, w.lo), std::min(unit.hi, w.hi)};
             if (u.lo < u.hi && eval(kids[0], u, ev)) return true;
           }
           return false;
         }
+        const auto& b = units(n.op);
         auto it = std::upper_bound(b.begin(), b.end(), w.lo);
         std::uint32_t lo = it == b.begin() ? 0 : *(it - 1);
         for (; lo < w.hi && it != b.end(); lo = *it++) {
@@ -385,6 +359,15 @@ class Evaluator {
 }  // namespace
 
 bool evaluate(const Program& p, EvalState& st, std::vector<Hit>* evidence) {
+  // A traced evaluation records every node it visits, so it never takes the shortcut.
+  if (!st.trace) {
+    const Requirement& r = p.needs;
+    for (std::size_t k = 0, from = 0; k < r.ends.size(); from = r.ends[k++]) {
+      bool met = false;
+      for (std::size_t j = from; j < r.ends[k] && !met; ++j) met = st.scratch.stamp[r.sets[j]] == st.scratch.generation;
+      if (!met) return false;
+    }
+  }
   return Evaluator(p, st).run(evidence);
 }
 

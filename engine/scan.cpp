@@ -4,9 +4,11 @@
 // Tests: tests/test_classify.cpp, tests/test_differential.cpp.
 #include "engine/compiled.hpp"
 
+#include <unicode/ustring.h>
 #include <unicode/utext.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace shiwake::engine {
 namespace detail {
@@ -53,7 +55,84 @@ std::uint32_t code_point_offset(std::string_view text, std::vector<std::uint32_t
   return at[std::min(k, at.size() - 1)];
 }
 
+// Appends to `out` the ICU sentence boundaries of text[from, to), as byte offsets of
+// text, each past out.back() (so out must not be empty).
+//
+// ICU walks UTF-16 several times faster than UTF-8 through a UText: the span is converted
+// once (it is valid UTF-8, the normalizer's output) and every boundary, in UTF-16 units,
+// is mapped back to its byte by walking both texts together.
+void append_sentence_breaks(ScratchState& s, std::string_view text, std::uint32_t from, std::uint32_t to,
+                            std::vector<std::uint32_t>& out) {
+  if (!s.sentences || from >= to) return;
+  const std::string_view span = text.substr(from, to - from);
+  auto& u = s.utf16;
+  u.resize(span.size());
+  int32_t length = 0;
+  UErrorCode status = U_ZERO_ERROR;
+  u_strFromUTF8(reinterpret_cast<UChar*>(u.data()), static_cast<int32_t>(u.size()), &length, span.data(),
+                static_cast<int32_t>(span.size()), &status);
+  UText* ut =
+      U_SUCCESS(status) ? utext_openUChars(nullptr, reinterpret_cast<const UChar*>(u.data()), length, &status) : nullptr;
+  if (U_SUCCESS(status)) {
+    s.sentences->setText(ut, status);
+    std::uint32_t byte = 0;
+    int32_t unit = 0;
+    for (int32_t pos = s.sentences->next(); pos != icu::BreakIterator::DONE; pos = s.sentences->next()) {
+      while (unit < pos && byte < span.size()) {
+        const auto c = static_cast<unsigned char>(span[byte]);
+        const std::uint32_t bytes = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        byte += bytes;
+        unit += bytes == 4 ? 2 : 1;
+      }
+      if (from + byte > out.back()) out.push_back(from + byte);
+    }
+  }
+  utext_close(ut);
+}
+
 }  // namespace
+
+const std::vector<std::uint32_t>& sentence_bounds(ScratchState& s) {
+  if (s.sentences_ready) return s.sentence_bounds;
+  auto& b = s.sentence_bounds;
+  const std::string& t = s.buffer;
+  b.assign(1, 0);
+  append_sentence_breaks(s, t, 0, static_cast<std::uint32_t>(t.size()), b);
+  // The title is never part of a body sentence.
+  if (s.body_begin > 0 && !std::binary_search(b.begin(), b.end(), s.body_begin))
+    b.insert(std::upper_bound(b.begin(), b.end(), s.body_begin), s.body_begin);
+  if (b.back() != t.size()) b.push_back(static_cast<std::uint32_t>(t.size()));
+  s.sentences_ready = true;
+  return b;
+}
+
+// A line break always ends a sentence (UAX #29, SB4), and no rule looks back across one,
+// so the sentences of a line are those ICU finds in the line alone; the body starts a line
+// ("title\n\nbody"). tests/test_classify.cpp checks this against sentence_bounds on
+// every notice of the corpus.
+Window sentence_around(ScratchState& s, std::uint32_t pos) {
+  const std::string& t = s.buffer;
+  if (pos >= t.size()) return {};
+  if (s.line_starts.empty()) {
+    s.line_starts.push_back(0);
+    for (const char* nl = t.data(); (nl = static_cast<const char*>(std::memchr(nl, '\n', t.data() + t.size() - nl)));)
+      s.line_starts.push_back(static_cast<std::uint32_t>(++nl - t.data()));
+    if (s.line_starts.back() != t.size()) s.line_starts.push_back(static_cast<std::uint32_t>(t.size()));
+  }
+  const auto next_line = std::upper_bound(s.line_starts.begin(), s.line_starts.end(), pos);
+  const std::uint32_t line = *(next_line - 1), line_end = *next_line;
+  auto [it, fresh] = s.line_units_at.try_emplace(line);
+  if (fresh) {
+    const auto first = static_cast<std::uint32_t>(s.line_units.size());
+    s.line_units.push_back(line);
+    append_sentence_breaks(s, t, line, line_end, s.line_units);
+    if (s.line_units.back() != line_end) s.line_units.push_back(line_end);
+    it->second = {first, static_cast<std::uint32_t>(s.line_units.size()) - first};
+  }
+  const auto b = s.line_units.begin() + it->second.first, e = b + it->second.second;
+  const auto j = std::upper_bound(b, e, pos);
+  return {*(j - 1), *j};
+}
 
 void scan_notice(const CompiledPack& pack, ScratchState& s, std::string_view title, std::string_view body) {
   s.title = normalize(title);
@@ -65,6 +144,9 @@ void scan_notice(const CompiledPack& pack, ScratchState& s, std::string_view tit
   s.body_begin = static_cast<std::uint32_t>(s.buffer.size());
   s.buffer += s.body.text();
   s.sentences_ready = s.paragraphs_ready = false;
+  s.line_units_at.clear();
+  s.line_units.clear();
+  s.line_starts.clear();
   s.title_offsets.clear();
   s.body_offsets.clear();
 

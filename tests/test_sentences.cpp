@@ -1,0 +1,74 @@
+// Sentence units found line by line (engine/scan.cpp, sentence_around, which sentence()
+// uses for the units holding a term's hits) are the units of ICU over the whole notice
+// (sentence_bounds): on hand-made texts and on every notice of the corpus.
+#include "engine/compiled.hpp"
+#include "engine/notice_io.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+namespace {
+
+using shiwake::engine::detail::ScratchState;
+using shiwake::engine::detail::Window;
+
+std::unique_ptr<ScratchState> state_for(const std::string& title, const std::string& text) {
+  auto s = std::make_unique<ScratchState>();
+  UErrorCode status = U_ZERO_ERROR;
+  s->sentences.reset(icu::BreakIterator::createSentenceInstance(icu::Locale::getJapanese(), status));
+  REQUIRE(U_SUCCESS(status));
+  s->buffer = shiwake::engine::normalize(title).text();
+  s->title_end = static_cast<std::uint32_t>(s->buffer.size());
+  s->buffer += "\n\n";
+  s->body_begin = static_cast<std::uint32_t>(s->buffer.size());
+  s->buffer += shiwake::engine::normalize(text).text();
+  return s;
+}
+
+// Every unit of the whole-text bounds, asked for at its first byte, its last byte and a
+// byte in between, comes back whole; returns the number of units that did not.
+int mismatches(ScratchState& s) {
+  const std::vector<std::uint32_t> b = shiwake::engine::detail::sentence_bounds(s);
+  int bad = 0;
+  for (std::size_t j = 0; j + 1 < b.size(); ++j)
+    for (std::uint32_t pos : {b[j], b[j] + (b[j + 1] - b[j]) / 2, b[j + 1] - 1}) {
+      const Window w = shiwake::engine::detail::sentence_around(s, pos);
+      if (w.lo != b[j] || w.hi != b[j + 1]) {
+        ++bad;
+        MESSAGE("unit [", b[j], ", ", b[j + 1], ") asked at ", pos, " gave [", w.lo, ", ", w.hi, ")");
+      }
+    }
+  const Window past = shiwake::engine::detail::sentence_around(s, static_cast<std::uint32_t>(s.buffer.size()));
+  if (past.lo != past.hi) ++bad;
+  return bad;
+}
+
+}  // namespace
+
+TEST_CASE("a sentence found from its line alone is the sentence of the whole text") {
+  for (const auto& [title, text] : std::vector<std::pair<std::string, std::string>>{
+           {"お知らせ", "不正アクセスが判明しました。調査中です!\n詳細は以下の通りです。\n\n(1) 対象: 会員情報"},
+           {"", "Mr. Smith went to Tokyo. He saw it.\nThe end"},
+           {"題", ""},
+           {"題", "\n\n\n終わり。"},
+           {"(続報)第2報", "「漏えいはありません。」と述べた。次に、確認中?はい。"}}) {
+    CAPTURE(text);
+    auto s = state_for(title, text);
+    CHECK(mismatches(*s) == 0);
+  }
+}
+
+TEST_CASE("on every notice of the corpus, sentences by line are ICU's sentences") {
+  shiwake::engine::NoticeReader reader({std::string(SHIWAKE_SOURCE_DIR) + "/corpus/notices.jsonl"});
+  int notices = 0, bad = 0;
+  while (auto next = reader.next()) {
+    auto* n = std::get_if<shiwake::engine::Notice>(&*next);
+    if (!n) continue;
+    auto s = state_for(n->title, n->text);
+    bad += mismatches(*s);
+    ++notices;
+  }
+  CHECK(notices >= 50);
+  CHECK(bad == 0);
+}
