@@ -60,6 +60,19 @@ bool candidate(std::string_view s, std::size_t i) {
   }
 }
 
+// Whether a date can start with the digits at byte i, decided without the parser: every
+// form that starts with a digit (2024年…, 2024/…, 2024-…, 2024.…, 1月…) has one to four
+// digits, at most two spaces, then 年, 月 or a separator. Most numbers of a notice fail
+// here and are never parsed.
+bool may_start_date(std::string_view s, std::size_t i) {
+  std::size_t j = i;
+  while (j < s.size() && is_digit(s[j])) ++j;
+  if (j - i > 4) return false;
+  for (int k = 0; k < 2 && j < s.size() && s[j] == ' '; ++k) ++j;
+  if (j >= s.size()) return false;
+  return s[j] == '/' || s[j] == '-' || s[j] == '.' || s.compare(j, 3, "年") == 0 || s.compare(j, 3, "月") == 0;
+}
+
 // A month-day right after 年 belongs to a year-month-day that failed the calendar check.
 bool after_year(std::string_view s, std::size_t i) { return i >= 3 && s.substr(i - 3, 3) == "年"; }
 
@@ -106,7 +119,7 @@ std::vector<DateMatch> find_dates(std::string_view text, std::optional<Date> ref
   std::vector<Raw> raw;
   std::size_t i = 0;
   while (i < text.size()) {
-    if (candidate(text, i)) {
+    if (candidate(text, i) && (!is_digit(text[i]) || may_start_date(text, i))) {
       DateParts parts;
       auto first = text.begin() + std::ptrdiff_t(i);
       if (boost::spirit::x3::parse(first, text.end(), parser::date, parts) && !(parts.year == 0 && after_year(text, i))) {

@@ -2,6 +2,7 @@
 // normalized text for quantities. Entry: find_quantities. Tests: tests/test_quantity.cpp.
 #include "grammar/quantity_def.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -80,6 +81,35 @@ Start may_start(std::string_view s, std::size_t i) {
   }
 }
 
+// Whether the numeral starting at byte i can be followed by a counter, decided without the
+// parser: a counter comes right after the numeral (a space and 余 may come between), and
+// no counter begins with a character a numeral may hold, so it begins where the longest
+// run of numeral characters from i ends (or after a 余 there). Most numbers of a notice
+// (dates, times, phone numbers) fail here and are never parsed.
+bool may_precede_counter(std::string_view s, std::size_t i) {
+  static constexpr std::array<std::string_view, 24> kCounterStarts{
+      "人", "名", "件", "社", "通", "校", "台", "本", "枚", "個", "世", "団",
+      "ア", "箇", "か", "カ", "店", "法", "口", "機", "自", "施", "フ", "レ"};
+  while (i < s.size()) {
+    const char c = s[i];
+    if (is_digit(c) || c == ',' || c == '.' || c == ' ') {
+      ++i;
+      continue;
+    }
+    if (i + 3 > s.size()) return false;
+    const std::string_view k = s.substr(i, 3);
+    if (std::find(kNumeralChars.begin(), kNumeralChars.end(), k) != kNumeralChars.end() || k == "兆") {
+      i += 3;
+      continue;
+    }
+    break;
+  }
+  if (s.compare(i, 3, "余") == 0) i += 3;
+  for (std::string_view c : kCounterStarts)
+    if (s.compare(i, c.size(), c) == 0) return true;
+  return false;
+}
+
 }  // namespace
 
 std::vector<Quantity> find_quantities(std::string_view text) {
@@ -89,7 +119,8 @@ std::vector<Quantity> find_quantities(std::string_view text) {
     const Start start = may_start(text, i);
     const bool candidate = start == Start::qualifier
                                ? starts_qualifier(text, i)
-                               : start == Start::numeral && !inside_numeral(text, i) && !vague(text, i);
+                               : start == Start::numeral && !inside_numeral(text, i) && !vague(text, i) &&
+                                     may_precede_counter(text, i);
     if (candidate) {
       Quantity q;
       auto first = text.begin() + std::ptrdiff_t(i);
