@@ -4,11 +4,13 @@
 // Tests: tests/test_classify.cpp, tests/test_differential.cpp.
 #include "engine/compiled.hpp"
 
+#include <unicode/uchar.h>
 #include <unicode/ustring.h>
 #include <unicode/utext.h>
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
 namespace shiwake::engine {
 namespace detail {
@@ -53,6 +55,67 @@ std::uint32_t code_point_offset(std::string_view text, std::vector<std::uint32_t
     at.push_back(static_cast<std::uint32_t>(std::min(next, text.size())));
   }
   return at[std::min(k, at.size() - 1)];
+}
+
+// Appends to `out` the sentence boundaries of text[from, to) by the rules of UAX #29 that
+// apply to a text without an ATerm (the full stop "." and its kin), which is most lines of a
+// notice: a break after a line or paragraph separator (SB4, CR LF kept together), and after
+// STerm (。 ! ? …) with its closing brackets and spaces (SB9-SB11), unless a SContinue
+// (、 , : …) or another STerm follows (SB8a); Extend and Format stick to what precedes (SB5).
+// ICU implements the same rules for every sentence, so the two agree; ATerm brings the
+// context rules SB6-SB8 (3.14, Mr. Smith, 例. まず…) and then the caller asks ICU instead.
+// Returns false, `out` unchanged, for such a text. tests/test_sentences.cpp compares both
+// on random texts of every class.
+// The Sentence_Break class of a code point: a table for the BMP, built once from ICU's
+// property data (asking ICU per character costs more than ICU's own iterator).
+USentenceBreak sentence_break_class(UChar32 c) {
+  static const auto kTable = [] {
+    auto t = std::make_unique<std::uint8_t[]>(0x10000);
+    for (UChar32 k = 0; k < 0x10000; ++k) t[k] = static_cast<std::uint8_t>(u_getIntPropertyValue(k, UCHAR_SENTENCE_BREAK));
+    return t;
+  }();
+  return static_cast<USentenceBreak>(c >= 0 && c < 0x10000 ? kTable[c] : u_getIntPropertyValue(c, UCHAR_SENTENCE_BREAK));
+}
+
+bool append_plain_sentence_breaks(std::string_view text, std::uint32_t from, std::uint32_t to,
+                                  std::vector<std::uint32_t>& out) {
+  const std::size_t mark = out.size();
+  bool after_separator = false, after_cr = false;
+  enum { none, closing, spacing } after_term = none;  // after STerm Close*, or STerm Close* Sp+
+  for (std::uint32_t i = from; i < to;) {
+    // The text is the normalizer's output, valid UTF-8.
+    const std::uint32_t at = i;
+    const auto b = static_cast<unsigned char>(text[i]);
+    const std::uint32_t length = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    if (at + length > to) break;
+    UChar32 c = length == 1 ? b : length == 2 ? (b & 0x1F) : length == 3 ? (b & 0x0F) : (b & 0x07);
+    for (std::uint32_t k = 1; k < length; ++k) c = (c << 6) | (static_cast<unsigned char>(text[at + k]) & 0x3F);
+    i += length;
+    const USentenceBreak k = sentence_break_class(c);
+    if (k == U_SB_ATERM) {
+      out.resize(mark);
+      return false;
+    }
+    const bool separator = k == U_SB_SEP || k == U_SB_CR || k == U_SB_LF;
+    bool boundary = false;
+    if (after_separator) {
+      boundary = !(after_cr && k == U_SB_LF);
+    } else if (k == U_SB_EXTEND || k == U_SB_FORMAT) {
+      continue;
+    } else if (after_term != none) {
+      boundary = !((k == U_SB_CLOSE && after_term == closing) || k == U_SB_SP || separator ||
+                   k == U_SB_SCONTINUE || k == U_SB_STERM);
+    }
+    if (boundary) out.push_back(at);
+    after_separator = separator;
+    after_cr = k == U_SB_CR;
+    if (k == U_SB_STERM) after_term = closing;
+    else if (boundary || separator) after_term = none;
+    else if (k == U_SB_SP && after_term != none) after_term = spacing;
+    else if (!(k == U_SB_CLOSE && after_term == closing)) after_term = none;
+  }
+  if (out.size() == mark || out.back() != to) out.push_back(to);
+  return true;
 }
 
 // Appends to `out` the ICU sentence boundaries of text[from, to), as byte offsets of
@@ -125,7 +188,8 @@ Window sentence_around(ScratchState& s, std::uint32_t pos) {
   if (fresh) {
     const auto first = static_cast<std::uint32_t>(s.line_units.size());
     s.line_units.push_back(line);
-    append_sentence_breaks(s, t, line, line_end, s.line_units);
+    if (!append_plain_sentence_breaks(t, line, line_end, s.line_units))
+      append_sentence_breaks(s, t, line, line_end, s.line_units);
     if (s.line_units.back() != line_end) s.line_units.push_back(line_end);
     it->second = {first, static_cast<std::uint32_t>(s.line_units.size()) - first};
   }

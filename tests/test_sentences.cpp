@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <random>
 #include <string>
 
 namespace {
@@ -57,6 +58,29 @@ TEST_CASE("a sentence found from its line alone is the sentence of the whole tex
     auto s = state_for(title, text);
     CHECK(mismatches(*s) == 0);
   }
+}
+
+TEST_CASE("random texts of every sentence-break class break the same by line as by ICU") {
+  // Characters of each Sentence_Break class: STerm, ATerm, Close, Sp, SContinue, Sep, CR,
+  // LF, Extend, Format, Upper, Lower, Numeric, OLetter.
+  const std::vector<std::string> palette{"。", "!", "?", "‼", "︒", ".", "․", "」", "』", ")", "\"", "'", "»",
+                                         " ", "\t", "、", ",", ":", ";", "-", "\u2029", "\u0085", "\r", "\n",
+                                         "\u0301", "\u3099", "\u00ad", "\u200b", "A", "Z", "a", "z", "1",
+                                         "9", "あ", "漢", "カ", "ー", "…", "〜"};
+  std::mt19937 rng(7);
+  int bad = 0;
+  for (int n = 0; n < 4000; ++n) {
+    std::string text;
+    for (int k = std::uniform_int_distribution<int>(1, 30)(rng); k > 0; --k)
+      text += palette[std::uniform_int_distribution<std::size_t>(0, palette.size() - 1)(rng)];
+    auto s = state_for("題", text);
+    const int m = mismatches(*s);
+    if (m) {
+      bad += m;
+      if (bad < 20) MESSAGE("differs: ", s->buffer);
+    }
+  }
+  CHECK(bad == 0);
 }
 
 TEST_CASE("on every notice of the corpus, sentences by line are ICU's sentences") {
