@@ -87,30 +87,45 @@ Start may_start(std::string_view s, std::size_t i) {
 // run of numeral characters from i ends (or after a 余 there). Most numbers of a notice
 // (dates, times, phone numbers) fail here and are never parsed.
 bool may_precede_counter(std::string_view s, std::size_t i) {
-  static constexpr std::array<std::string_view, 24> kCounterStarts{
-      "人", "名", "件", "社", "通", "校", "台", "本", "枚", "個", "世", "団",
-      "ア", "箇", "か", "カ", "店", "法", "口", "機", "自", "施", "フ", "レ"};
-  while (i < s.size()) {
-    const char c = s[i];
-    if (is_digit(c) || c == ',' || c == '.' || c == ' ') {
+  // The three-byte character at byte j as a code point (0 when there is none).
+  auto char_at = [&](std::size_t j) -> char32_t {
+    if (j + 3 > s.size() || (static_cast<unsigned char>(s[j]) & 0xF0) != 0xE0) return 0;
+    return (char32_t(s[j] & 0x0F) << 12) | (char32_t(s[j + 1] & 0x3F) << 6) | char32_t(s[j + 2] & 0x3F);
+  };
+  for (;;) {
+    if (i < s.size() && (is_digit(s[i]) || s[i] == ',' || s[i] == '.' || s[i] == ' ')) {
       ++i;
       continue;
     }
-    if (i + 3 > s.size()) return false;
-    const std::string_view k = s.substr(i, 3);
-    if (std::find(kNumeralChars.begin(), kNumeralChars.end(), k) != kNumeralChars.end() || k == "兆") {
-      i += 3;
-      continue;
+    switch (char_at(i)) {
+      case U'〇': case U'零': case U'一': case U'二': case U'三': case U'四': case U'五': case U'六': case U'七':
+      case U'八': case U'九': case U'十': case U'百': case U'千': case U'万': case U'億': case U'兆':
+        i += 3;
+        continue;
+      default:
+        break;
     }
     break;
   }
-  if (s.compare(i, 3, "余") == 0) i += 3;
-  for (std::string_view c : kCounterStarts)
-    if (s.compare(i, c.size(), c) == 0) return true;
-  return false;
+  if (char_at(i) == U'余') i += 3;
+  // The first characters of the counters (quantity_def.hpp).
+  switch (char_at(i)) {
+    case U'人': case U'名': case U'件': case U'社': case U'通': case U'校': case U'台': case U'本': case U'枚':
+    case U'個': case U'世': case U'団': case U'ア': case U'箇': case U'か': case U'カ': case U'店': case U'法':
+    case U'口': case U'機': case U'自': case U'施': case U'フ': case U'レ':
+      return true;
+    default:
+      return false;
+  }
 }
 
 }  // namespace
+
+std::vector<std::string> counter_words() {
+  std::vector<std::string> words;
+  parser::detail::counters.for_each([&](const std::string& word, const std::string&) { words.push_back(word); });
+  return words;
+}
 
 std::vector<Quantity> find_quantities(std::string_view text) {
   std::vector<Quantity> found;

@@ -51,4 +51,7 @@ parser::numeral_type const& numeral();
 // linear in the text.
 std::vector<Quantity> find_quantities(std::string_view normalized);
 
+// Every counter word the grammar knows (人, 件, アカウント…), for tests.
+std::vector<std::string> counter_words();
+
 }  // namespace shiwake::grammar

@@ -145,3 +145,18 @@ TEST_CASE("quantity: long hostile inputs stay linear") {
   for (int i = 0; i < 100000; ++i) bytes += char(i * 7919 % 256);
   CHECK_NOTHROW(find_quantities(bytes));  // not even valid UTF-8: no crash, no hang
 }
+
+TEST_CASE("every counter is found after a numeral, also after 余 and a space") {
+  // find_quantities skips numbers that no counter can follow, by the counters' first
+  // characters: a counter added to the grammar must be found too.
+  const auto words = shiwake::grammar::counter_words();
+  CHECK(words.size() >= 20);
+  for (const std::string& w : words)
+    for (const std::string numeral : {"3", "1,234", "二十", "5 ", "100余"}) {
+      const std::string text = "合わせて" + numeral + w + "が対象です";
+      CAPTURE(text);
+      const auto qs = find_quantities(text);
+      REQUIRE(qs.size() == 1);
+      CHECK(qs[0].counter == w);
+    }
+}
