@@ -54,6 +54,24 @@ std::vector<std::string> facts_used(const Program& p, const Pack& pack, const de
 
 }  // namespace
 
+namespace detail {
+
+void prepare_severity_why(CompiledPack& cp) {
+  cp.severity_why.clear();
+  for (std::size_t i = 0; i < cp.severity.size(); ++i) {
+    const SeverityDef& def = cp.pack->severity[i];
+    SeverityWhy& why = cp.severity_why.emplace_back();
+    why.level = def.level;
+    why.condition = def.when.text;
+    const Diagnostic at = def.when.where.whole("");
+    why.where = at.file + ":" + std::to_string(at.line);
+    why.why = def.why;
+    why.facts_used = facts_used(cp.severity[i], *cp.pack, cp);
+  }
+}
+
+}  // namespace detail
+
 Result Classifier::classify(const Notice& notice, Scratch& scratch, Trace* trace) const {
   const detail::CompiledPack& cp = *impl_;
   const Pack& pack = *cp.pack;
@@ -154,14 +172,8 @@ Result Classifier::classify(const Notice& notice, Scratch& scratch, Trace* trace
   st.reportable = r.reportable;
   for (std::size_t i = 0; i < cp.severity.size(); ++i) {
     if (!run(cp.severity[i], severity_slot + i)) continue;
-    const SeverityDef& def = pack.severity[i];
-    r.severity = def.level;
-    r.why.level = def.level;
-    r.why.condition = def.when.text;
-    Diagnostic at = def.when.where.whole("");
-    r.why.where = at.file + ":" + std::to_string(at.line);
-    r.why.why = def.why;
-    r.why.facts_used = facts_used(cp.severity[i], pack, cp);
+    r.severity = pack.severity[i].level;
+    r.why = cp.severity_why[i];
     break;
   }
   return r;

@@ -676,6 +676,7 @@ std::unique_ptr<Classifier> Classifier::compile(Pack pack, std::vector<Diagnosti
   impl->pack = impl->owned_pack.get();
   detail::Compiler compiler(*impl->pack, *impl, diagnostics);
   if (!compiler.run()) return nullptr;
+  detail::prepare_severity_why(*impl);
   return std::unique_ptr<Classifier>(new Classifier(std::move(impl)));
 }
 

@@ -19,7 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace shiwake::engine::detail {
@@ -116,6 +116,7 @@ struct CompiledPack {
   std::optional<Program> outage;
   std::optional<Program> reportable;
   std::vector<Program> severity;             // parallel to pack->severity
+  std::vector<SeverityWhy> severity_why;     // parallel to severity: what a result says of it
   bool uses_sentences = false;
   hs_database_t* database = nullptr;
   hs_scratch_t* scratch_prototype = nullptr;
@@ -143,10 +144,11 @@ struct ScratchState {
   std::vector<std::uint32_t> sentence_bounds, paragraph_bounds;  // computed on demand
   std::u16string utf16;  // text in UTF-16 for the sentence iterator, reused
   bool sentences_ready = false, paragraphs_ready = false;
-  // Sentence bounds of single lines, by line start: line_units[first .. first + count).
-  std::unordered_map<std::uint32_t, std::pair<std::uint32_t, std::uint32_t>> line_units_at;
-  std::vector<std::uint32_t> line_units;
+  // Sentence bounds of single lines: line k's are line_units[first .. first + count) for
+  // (first, count) = line_units_of[k], count 0 until the line is broken.
   std::vector<std::uint32_t> line_starts;  // of every line, then the buffer's size
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> line_units_of;
+  std::vector<std::uint32_t> line_units;
   // classify's per-notice tables, kept for their capacity.
   std::vector<std::uint8_t> data_type_held, label_fired, label_given;
   std::vector<std::int8_t> rule_fired;
@@ -177,6 +179,9 @@ struct EvalState {
   bool reportable = false;
   std::vector<Trace::Node>* trace = nullptr;
 };
+
+// Fills severity_why from the pack (classify.cpp): the same for every notice it decides.
+void prepare_severity_why(CompiledPack& cp);
 
 // Scans `title` and `body` once; afterwards the hits of every term set are available.
 void scan_notice(const CompiledPack& pack, ScratchState& s, std::string_view title, std::string_view body);

@@ -171,8 +171,8 @@ const std::vector<std::uint32_t>& sentence_bounds(ScratchState& s) {
 
 // A line break always ends a sentence (UAX #29, SB4), and no rule looks back across one,
 // so the sentences of a line are those ICU finds in the line alone; the body starts a line
-// ("title\n\nbody"). tests/test_classify.cpp checks this against sentence_bounds on
-// every notice of the corpus.
+// ("title\n\nbody"). tests/test_sentences.cpp checks this against sentence_bounds on
+// every notice of the corpus and on random texts.
 Window sentence_around(ScratchState& s, std::uint32_t pos) {
   const std::string& t = s.buffer;
   if (pos >= t.size()) return {};
@@ -181,19 +181,20 @@ Window sentence_around(ScratchState& s, std::uint32_t pos) {
     for (const char* nl = t.data(); (nl = static_cast<const char*>(std::memchr(nl, '\n', t.data() + t.size() - nl)));)
       s.line_starts.push_back(static_cast<std::uint32_t>(++nl - t.data()));
     if (s.line_starts.back() != t.size()) s.line_starts.push_back(static_cast<std::uint32_t>(t.size()));
+    s.line_units_of.assign(s.line_starts.size() - 1, {0, 0});
   }
   const auto next_line = std::upper_bound(s.line_starts.begin(), s.line_starts.end(), pos);
   const std::uint32_t line = *(next_line - 1), line_end = *next_line;
-  auto [it, fresh] = s.line_units_at.try_emplace(line);
-  if (fresh) {
+  auto& units = s.line_units_of[static_cast<std::size_t>(next_line - s.line_starts.begin()) - 1];
+  if (units.second == 0) {  // not broken yet: a broken line has at least its two ends
     const auto first = static_cast<std::uint32_t>(s.line_units.size());
     s.line_units.push_back(line);
     if (!append_plain_sentence_breaks(t, line, line_end, s.line_units))
       append_sentence_breaks(s, t, line, line_end, s.line_units);
     if (s.line_units.back() != line_end) s.line_units.push_back(line_end);
-    it->second = {first, static_cast<std::uint32_t>(s.line_units.size()) - first};
+    units = {first, static_cast<std::uint32_t>(s.line_units.size()) - first};
   }
-  const auto b = s.line_units.begin() + it->second.first, e = b + it->second.second;
+  const auto b = s.line_units.begin() + units.first, e = b + units.second;
   const auto j = std::upper_bound(b, e, pos);
   return {*(j - 1), *j};
 }
@@ -208,7 +209,6 @@ void scan_notice(const CompiledPack& pack, ScratchState& s, std::string_view tit
   s.body_begin = static_cast<std::uint32_t>(s.buffer.size());
   s.buffer += s.body.text();
   s.sentences_ready = s.paragraphs_ready = false;
-  s.line_units_at.clear();
   s.line_units.clear();
   s.line_starts.clear();
   s.title_offsets.clear();
