@@ -426,9 +426,9 @@ class Compiler {
         break;
       case FactInfo::name_value:
         if (auto* s = boost::get<std::string>(&v.get())) {
-          n.name = *s;
-          if (std::find(std::begin(kLeakStatuses), std::end(kLeakStatuses), *s) == std::end(kLeakStatuses))
-            fail(f, "leak is one of confirmed, possible, none, unknown");
+          const auto status = std::find(std::begin(kLeakStatuses), std::end(kLeakStatuses), *s);
+          if (status == std::end(kLeakStatuses)) fail(f, "leak is one of confirmed, possible, none, unknown");
+          else n.name = *status;
           if (f.op != ast::CmpOp::eq && f.op != ast::CmpOp::ne) fail(f, "leak compares with == or !=");
         } else {
           fail(f, "leak is one of confirmed, possible, none, unknown");

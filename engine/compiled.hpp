@@ -56,20 +56,21 @@ enum class Op : std::uint8_t {
 enum class Fact : std::uint8_t { affected, damage, published, discovered, leak, outage, reportable };
 enum class CallKind : std::uint8_t { has, category, tag };
 
+// One node of a program, kept small: evaluation walks many of them per notice.
 struct Node {
   Op op = Op::constant;
   bool value = false;                 // constant
   ast::Field field = ast::Field::any; // term, count, near, before (both terms share it per side below)
   ast::Field field_b = ast::Field::any;
-  std::uint32_t set = 0, set_b = 0;   // term sets
-  std::uint32_t index = 0;            // rule (rule_ref), data type / label (call), at_least n
-  std::uint32_t first = 0, count = 0; // children in Program::children
   Fact fact = Fact::affected;
   CallKind call = CallKind::has;
   bool has_comparison = false;
   ast::CmpOp cmp = ast::CmpOp::ge;
+  std::uint32_t set = 0, set_b = 0;   // term sets
+  std::uint32_t index = 0;            // rule (rule_ref), data type / label (call), at_least n
+  std::uint32_t first = 0, count = 0; // children in Program::children
   double number = 0;                  // count n, distance, or fact value (dates as yyyymmdd)
-  std::string name;                   // fact value when it is a name (leak == possible)
+  const char* name = nullptr;         // fact value when it is a name: one of kLeakStatuses
   const ast::x3::position_tagged* source = nullptr;
 };
 

@@ -344,7 +344,7 @@ class Evaluator {
       case Fact::damage: value = f.damage_jpy; break;
       case Fact::published: value = date_number(f.published); break;
       case Fact::discovered: value = date_number(f.discovered); break;
-      case Fact::leak: return (f.leak == n.name) == (n.cmp == ast::CmpOp::eq);
+      case Fact::leak: return (n.name && f.leak == n.name) == (n.cmp == ast::CmpOp::eq);
       case Fact::outage: return f.outage;
       case Fact::reportable: return st_.reportable;
     }
