@@ -154,7 +154,7 @@ struct ScratchState {
   std::vector<std::uint8_t> data_type_held, label_fired, label_given;
   std::vector<std::int8_t> rule_fired;
   std::vector<std::vector<Hit>> rule_hits;
-  // Byte offsets of the first code points of the original title and text, extended as
+  // Byte offsets of every 64th code point of the original title and text, extended as
   // far as an evidence span asks (evidence positions are code points); cleared per notice.
   mutable std::vector<std::uint32_t> title_offsets, body_offsets;
 

@@ -185,13 +185,24 @@ std::size_t sentence_start(std::string_view s, std::size_t pos) {
   }
   return pos;
 }
+// The bytes that may end a sentence: '\n', '!', '?' and the last byte of 。 (rarer in
+// Japanese text than its first, which every kana shares).
+constexpr auto kSentenceEndBytes = [] {
+  std::array<bool, 256> t{};
+  for (char c : {'\n', '!', '?', kFullStop[2]}) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
 std::size_t sentence_end(std::string_view s, std::size_t pos) {
-  const std::size_t limit = std::min(s.size(), pos + kMaxSentenceBytes);
-  while (pos < limit) {
+  const std::size_t from = pos, limit = std::min(s.size(), pos + kMaxSentenceBytes);
+  // A 。 starting before `limit` ends by limit + 2.
+  for (const std::size_t last = std::min(s.size(), limit + 2); pos < last; ++pos) {
+    if (!kSentenceEndBytes[static_cast<unsigned char>(s[pos])]) continue;
     const char c = s[pos];
-    if (c == '\n' || c == '!' || c == '?') return pos;
-    if (c == kFullStop[0] && pos + 2 < s.size() && s[pos + 1] == kFullStop[1] && s[pos + 2] == kFullStop[2]) return pos + 3;
-    ++pos;
+    if (c == '\n' || c == '!' || c == '?') {
+      if (pos < limit) return pos;
+      continue;
+    }
+    if (pos >= from + 2 && pos - 2 < limit && s[pos - 1] == kFullStop[1] && s[pos - 2] == kFullStop[0]) return pos + 1;
   }
   return limit;
 }

@@ -45,27 +45,24 @@ int on_match(unsigned int id, unsigned long long from, unsigned long long to, un
   return 0;
 }
 
-// The byte where code point k of `text` starts (text.size() past its last), from the
-// table `at` of the first code points' offsets, extended as far as k.
+// The byte where code point k of `text` starts (text.size() past its last), walking from
+// the nearest of the checkpoints `at`: at[j] is where code point j * kCodePointStep starts,
+// extended as far as k.
+constexpr std::size_t kCodePointStep = 64;
 std::uint32_t code_point_offset(std::string_view text, std::vector<std::uint32_t>& at, std::size_t k) {
+  auto walk = [&](std::uint32_t pos, std::size_t n) {
+    for (; n > 0 && pos < text.size(); --n) {
+      const auto c = static_cast<unsigned char>(text[pos]);
+      pos += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    }
+    return static_cast<std::uint32_t>(std::min<std::size_t>(pos, text.size()));
+  };
   if (at.empty()) at.push_back(0);
-  while (at.size() <= k && at.back() < text.size()) {
-    const auto c = static_cast<unsigned char>(text[at.back()]);
-    const std::size_t next = at.back() + (c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4);
-    at.push_back(static_cast<std::uint32_t>(std::min(next, text.size())));
-  }
-  return at[std::min(k, at.size() - 1)];
+  while ((at.size() - 1) * kCodePointStep < k && at.back() < text.size()) at.push_back(walk(at.back(), kCodePointStep));
+  const std::size_t j = std::min(k / kCodePointStep, at.size() - 1);
+  return walk(at[j], k - j * kCodePointStep);
 }
 
-// Appends to `out` the sentence boundaries of text[from, to) by the rules of UAX #29 that
-// apply to a text without an ATerm (the full stop "." and its kin), which is most lines of a
-// notice: a break after a line or paragraph separator (SB4, CR LF kept together), and after
-// STerm (。 ! ? …) with its closing brackets and spaces (SB9-SB11), unless a SContinue
-// (、 , : …) or another STerm follows (SB8a); Extend and Format stick to what precedes (SB5).
-// ICU implements the same rules for every sentence, so the two agree; ATerm brings the
-// context rules SB6-SB8 (3.14, Mr. Smith, 例. まず…) and then the caller asks ICU instead.
-// Returns false, `out` unchanged, for such a text. tests/test_sentences.cpp compares both
-// on random texts of every class.
 // The Sentence_Break class of a code point: a table for the BMP, built once from ICU's
 // property data (asking ICU per character costs more than ICU's own iterator).
 USentenceBreak sentence_break_class(UChar32 c) {
