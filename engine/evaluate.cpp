@@ -35,7 +35,10 @@ class Evaluator {
   template <class F>
   void each_hit(std::uint32_t set, Window w, F&& f) const {
     const auto& hits = s_.hits_of(set);
-    auto it = std::lower_bound(hits.begin(), hits.end(), w.lo, [](const Hit& h, std::uint32_t lo) { return h.start < lo; });
+    if (hits.empty()) return;
+    auto it = hits.front().start >= w.lo
+                  ? hits.begin()
+                  : std::lower_bound(hits.begin(), hits.end(), w.lo, [](const Hit& h, std::uint32_t lo) { return h.start < lo; });
     for (; it != hits.end() && it->start < w.hi; ++it)
       if (it->end <= w.hi && !f(*it)) return;
   }

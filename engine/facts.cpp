@@ -38,6 +38,7 @@
 #include <array>
 #include <bitset>
 #include <cmath>
+#include <cstring>
 #include <initializer_list>
 #include <string_view>
 #include <vector>
@@ -209,9 +210,8 @@ std::size_t sentence_end(std::string_view s, std::size_t pos) {
 // The start of the line holding `pos`, looking back at most 2 x kMaxSentenceBytes.
 std::size_t line_start(std::string_view s, std::size_t pos) {
   const std::size_t limit = pos > 2 * kMaxSentenceBytes ? pos - 2 * kMaxSentenceBytes : 0;
-  for (; pos > limit; --pos)
-    if (s[pos - 1] == '\n') return pos;
-  return limit;
+  const void* nl = pos > limit ? memrchr(s.data() + limit, '\n', pos - limit) : nullptr;
+  return nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - s.data()) + 1 : limit;
 }
 std::size_t line_end(std::string_view s, std::size_t pos) {
   const std::size_t nl = s.find('\n', pos);
