@@ -173,6 +173,11 @@ const std::vector<std::uint32_t>& sentence_bounds(ScratchState& s) {
 Window sentence_around(ScratchState& s, std::uint32_t pos) {
   const std::string& t = s.buffer;
   if (pos >= t.size()) return {};
+  if (!s.sentences) {  // no ICU iterator: the whole-text units, as degraded as they are
+    const auto& b = sentence_bounds(s);
+    const auto j = std::upper_bound(b.begin(), b.end(), pos);
+    return {*(j - 1), *j};
+  }
   if (s.line_starts.empty()) {
     s.line_starts.push_back(0);
     for (const char* nl = t.data(); (nl = static_cast<const char*>(std::memchr(nl, '\n', t.data() + t.size() - nl)));)
