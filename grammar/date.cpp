@@ -111,7 +111,9 @@ int compare(const Date& a, const Date& b) {
   return 0;
 }
 
-std::vector<DateMatch> find_dates(std::string_view text, std::optional<Date> reference) {
+namespace {
+
+std::vector<DateMatch> scan_dates(std::string_view text, std::optional<Date> reference, bool prefilter) {
   struct Raw {
     DateParts parts;
     std::size_t begin, end;
@@ -119,7 +121,7 @@ std::vector<DateMatch> find_dates(std::string_view text, std::optional<Date> ref
   std::vector<Raw> raw;
   std::size_t i = 0;
   while (i < text.size()) {
-    if (candidate(text, i) && (!is_digit(text[i]) || may_start_date(text, i))) {
+    if (candidate(text, i) && (!prefilter || !is_digit(text[i]) || may_start_date(text, i))) {
       DateParts parts;
       auto first = text.begin() + std::ptrdiff_t(i);
       if (boost::spirit::x3::parse(first, text.end(), parser::date, parts) && !(parts.year == 0 && after_year(text, i))) {
@@ -154,6 +156,15 @@ std::vector<DateMatch> find_dates(std::string_view text, std::optional<Date> ref
     found.push_back(m);
   }
   return found;
+}
+
+}  // namespace
+
+std::vector<DateMatch> find_dates(std::string_view text, std::optional<Date> reference) {
+  return scan_dates(text, reference, true);
+}
+std::vector<DateMatch> find_dates_unfiltered(std::string_view text, std::optional<Date> reference) {
+  return scan_dates(text, reference, false);
 }
 
 }  // namespace shiwake::grammar

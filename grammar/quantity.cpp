@@ -127,7 +127,9 @@ std::vector<std::string> counter_words() {
   return words;
 }
 
-std::vector<Quantity> find_quantities(std::string_view text) {
+namespace {
+
+std::vector<Quantity> scan_quantities(std::string_view text, bool prefilter) {
   std::vector<Quantity> found;
   std::size_t i = 0;
   while (i < text.size()) {
@@ -135,7 +137,7 @@ std::vector<Quantity> find_quantities(std::string_view text) {
     const bool candidate = start == Start::qualifier
                                ? starts_qualifier(text, i)
                                : start == Start::numeral && !inside_numeral(text, i) && !vague(text, i) &&
-                                     may_precede_counter(text, i);
+                                     (!prefilter || may_precede_counter(text, i));
     if (candidate) {
       Quantity q;
       auto first = text.begin() + std::ptrdiff_t(i);
@@ -151,5 +153,10 @@ std::vector<Quantity> find_quantities(std::string_view text) {
   }
   return found;
 }
+
+}  // namespace
+
+std::vector<Quantity> find_quantities(std::string_view text) { return scan_quantities(text, true); }
+std::vector<Quantity> find_quantities_unfiltered(std::string_view text) { return scan_quantities(text, false); }
 
 }  // namespace shiwake::grammar

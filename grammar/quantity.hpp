@@ -51,6 +51,9 @@ parser::numeral_type const& numeral();
 // linear in the text.
 std::vector<Quantity> find_quantities(std::string_view normalized);
 
+// For tests: the same scan, parsing every candidate the counter check would skip.
+std::vector<Quantity> find_quantities_unfiltered(std::string_view normalized);
+
 // Every counter word the grammar knows (人, 件, アカウント…), for tests.
 std::vector<std::string> counter_words();
 

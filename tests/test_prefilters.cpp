@@ -1,0 +1,75 @@
+// find_quantities and find_dates skip, before parsing, the numbers that no counter or date
+// form can follow. The skip must lose nothing: each finds exactly what the same scan finds
+// when it parses every candidate, on the corpus and on random texts dense in numbers,
+// counters, date marks and separators.
+#include "engine/normalize.hpp"
+#include "engine/notice_io.hpp"
+#include "grammar/date.hpp"
+#include "grammar/quantity.hpp"
+
+#include <doctest/doctest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+using shiwake::grammar::find_dates;
+using shiwake::grammar::find_dates_unfiltered;
+using shiwake::grammar::find_quantities;
+using shiwake::grammar::find_quantities_unfiltered;
+
+// The number of texts on which the filtered and the unfiltered scans differ.
+int differences(const std::string& text) {
+  int bad = 0;
+  const auto q = find_quantities(text), qu = find_quantities_unfiltered(text);
+  bool same = q.size() == qu.size();
+  for (std::size_t k = 0; same && k < q.size(); ++k)
+    same = q[k].begin == qu[k].begin && q[k].end == qu[k].end && q[k].value == qu[k].value && q[k].counter == qu[k].counter;
+  if (!same) {
+    ++bad;
+    MESSAGE("quantities differ on: ", text);
+  }
+  const auto d = find_dates(text), du = find_dates_unfiltered(text);
+  same = d.size() == du.size();
+  for (std::size_t k = 0; same && k < d.size(); ++k)
+    same = d[k].begin == du[k].begin && d[k].end == du[k].end && shiwake::grammar::compare(d[k].date, du[k].date) == 0;
+  if (!same) {
+    ++bad;
+    MESSAGE("dates differ on: ", text);
+  }
+  return bad;
+}
+
+}  // namespace
+
+TEST_CASE("the number prefilters lose nothing on the corpus") {
+  shiwake::engine::NoticeReader reader({std::string(SHIWAKE_SOURCE_DIR) + "/corpus/notices.jsonl"});
+  int notices = 0, bad = 0;
+  while (auto next = reader.next()) {
+    auto* n = std::get_if<shiwake::engine::Notice>(&*next);
+    if (!n) continue;
+    bad += differences(shiwake::engine::normalize(n->title + "\n\n" + n->text).text());
+    ++notices;
+  }
+  CHECK(notices >= 50);
+  CHECK(bad == 0);
+}
+
+TEST_CASE("the number prefilters lose nothing on random texts dense in numbers") {
+  const std::vector<std::string> palette{"0", "1", "2", "9", "12", "2024", "12345", ",", ".", " ", "  ", "/", "-",
+                                         "年", "月", "日", "令和", "元", "r", "h", "s", "約", "うち", "計", "合計",
+                                         "〇", "一", "二", "十", "百", "千", "万", "億", "兆", "数", "何", "余",
+                                         "人", "名", "件", "社", "人分", "世帯", "アカウント", "か所", "本件", "以上",
+                                         "程度", "の", "、", "。", "\n"};
+  std::mt19937 rng(11);
+  int bad = 0;
+  for (int n = 0; n < 20000 && bad < 10; ++n) {
+    std::string text;
+    for (int k = std::uniform_int_distribution<int>(1, 12)(rng); k > 0; --k)
+      text += palette[std::uniform_int_distribution<std::size_t>(0, palette.size() - 1)(rng)];
+    bad += differences(text);
+  }
+  CHECK(bad == 0);
+}
