@@ -1,7 +1,7 @@
 // Normalizes a notice and scans it once with the pack's database, filing every hit under
 // the term sets that hold its pattern. Entry point: scan_notice. Also owns the per-thread
 // scratch and the sentence / paragraph boundaries evaluation asks for.
-// Tests: tests/test_classify.cpp, tests/test_differential.cpp.
+// Tests: tests/test_classify.cpp, tests/test_differential.cpp, tests/test_sentences.cpp.
 #include "engine/compiled.hpp"
 
 #include <unicode/uchar.h>

@@ -1,6 +1,6 @@
 // The date grammar's one heavy translation unit: instantiates the X3 rule, checks dates
 // against the calendar and infers the year of month-days. Entry: find_dates.
-// Tests: tests/test_date.cpp.
+// Tests: tests/test_date.cpp, tests/test_prefilters.cpp.
 #include "grammar/date_def.hpp"
 
 #include <array>

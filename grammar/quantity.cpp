@@ -1,5 +1,6 @@
 // The quantity grammar's one heavy translation unit: instantiates the X3 rules and scans a
-// normalized text for quantities. Entry: find_quantities. Tests: tests/test_quantity.cpp.
+// normalized text for quantities. Entry: find_quantities.
+// Tests: tests/test_quantity.cpp, tests/test_prefilters.cpp.
 #include "grammar/quantity_def.hpp"
 
 #include <algorithm>
