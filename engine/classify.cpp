@@ -90,12 +90,18 @@ Result Classifier::classify(const Notice& notice, Scratch& scratch, Trace* trace
     st.trace = trace_slot(trace, slot, p);
     return detail::evaluate(p, st, nullptr);
   };
-  // Each span once, in the order the evaluation gave them (a rule's evidence is short).
+  // Each span once, in the order the evaluation gave them. Most evidence is a few spans,
+  // compared pairwise; a count over a common term can give thousands, which go through a set.
   auto to_evidence = [&](const std::vector<Hit>& hits) {
+    constexpr std::size_t kPairwise = 16;
     std::vector<Evidence> out;
-    for (auto h = hits.begin(); h != hits.end(); ++h)
-      if (std::none_of(hits.begin(), h, [&](const Hit& e) { return e.start == h->start && e.end == h->end; }))
-        out.push_back(detail::to_evidence(s, *h, notice.title, notice.text));
+    std::set<std::pair<std::uint32_t, std::uint32_t>> seen;
+    for (auto h = hits.begin(); h != hits.end(); ++h) {
+      const bool first = hits.size() <= kPairwise
+                             ? std::none_of(hits.begin(), h, [&](const Hit& e) { return e.start == h->start && e.end == h->end; })
+                             : seen.insert({h->start, h->end}).second;
+      if (first) out.push_back(detail::to_evidence(s, *h, notice.title, notice.text));
+    }
     return out;
   };
 
