@@ -69,29 +69,6 @@ namespace {
 
 constexpr char32_t kNone = 0xFFFFFFFF;  // "no character here" (start or end of text)
 
-// Decodes the code point at s[i] and advances i. The input is ICU's output for valid
-// UTF-8, hence valid itself.
-char32_t decode(const unsigned char* s, std::size_t& i) {
-  const unsigned char b = s[i];
-  if (b < 0x80) {
-    i += 1;
-    return b;
-  }
-  if (b < 0xE0) {
-    const char32_t c = (char32_t(b & 0x1F) << 6) | (s[i + 1] & 0x3F);
-    i += 2;
-    return c;
-  }
-  if (b < 0xF0) {
-    const char32_t c = (char32_t(b & 0x0F) << 12) | (char32_t(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
-    i += 3;
-    return c;
-  }
-  const char32_t c = (char32_t(b & 0x07) << 18) | (char32_t(s[i + 1] & 0x3F) << 12) |
-                     (char32_t(s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
-  i += 4;
-  return c;
-}
 
 // Characters of Japanese (and Chinese) text: Han, kana, CJK punctuation, full-width
 // forms, and the symbols Japanese documents use as bullets and marks (※ ■ ○ ★).

@@ -15,6 +15,31 @@ namespace shiwake::engine {
 namespace detail {
 template <bool kTrackOffsets>
 class Normalizer;
+
+// Decodes the code point at s[i] and advances i. For valid UTF-8 only, such as the
+// normalizer's output (ICU's output for valid UTF-8).
+inline char32_t decode(const unsigned char* s, std::size_t& i) {
+  const unsigned char b = s[i];
+  if (b < 0x80) {
+    i += 1;
+    return b;
+  }
+  if (b < 0xE0) {
+    const char32_t c = (char32_t(b & 0x1F) << 6) | (s[i + 1] & 0x3F);
+    i += 2;
+    return c;
+  }
+  if (b < 0xF0) {
+    const char32_t c = (char32_t(b & 0x0F) << 12) | (char32_t(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+    i += 3;
+    return c;
+  }
+  const char32_t c = (char32_t(b & 0x07) << 18) | (char32_t(s[i + 1] & 0x3F) << 12) |
+                     (char32_t(s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
+  i += 4;
+  return c;
+}
+
 }  // namespace detail
 
 // A normalized text and, for every byte offset in it, where it came from.

@@ -79,16 +79,10 @@ bool append_plain_sentence_breaks(std::string_view text, std::uint32_t from, std
   const std::size_t mark = out.size();
   bool after_separator = false, after_cr = false;
   enum { none, closing, spacing } after_term = none;  // after STerm Close*, or STerm Close* Sp+
-  for (std::uint32_t i = from; i < to;) {
-    // The text is the normalizer's output, valid UTF-8.
-    const std::uint32_t at = i;
-    const auto b = static_cast<unsigned char>(text[i]);
-    const std::uint32_t length = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-    if (at + length > to) break;
-    UChar32 c = length == 1 ? b : length == 2 ? (b & 0x1F) : length == 3 ? (b & 0x0F) : (b & 0x07);
-    for (std::uint32_t k = 1; k < length; ++k) c = (c << 6) | (static_cast<unsigned char>(text[at + k]) & 0x3F);
-    i += length;
-    const USentenceBreak k = sentence_break_class(c);
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  for (std::size_t i = from; i < to;) {
+    const auto at = static_cast<std::uint32_t>(i);
+    const USentenceBreak k = sentence_break_class(static_cast<UChar32>(decode(p, i)));  // the normalizer's output
     if (k == U_SB_ATERM) {
       out.resize(mark);
       return false;

@@ -57,6 +57,12 @@ bool vague(std::string_view s, std::size_t i) {
 // What the character at byte i may start, decided on the character alone: most
 // characters of a notice start nothing, and this runs on every one.
 enum class Start { nothing, numeral, qualifier };
+// The three-byte character at byte i as a code point; 0 when none starts there.
+char32_t three_byte_char(std::string_view s, std::size_t i) {
+  if (i + 3 > s.size() || (static_cast<unsigned char>(s[i]) & 0xF0) != 0xE0) return 0;
+  return (char32_t(s[i] & 0x0F) << 12) | (char32_t(s[i + 1] & 0x3F) << 6) | char32_t(s[i + 2] & 0x3F);
+}
+
 // One bit per code point of the Basic Multilingual Plane: set for the characters below.
 constexpr auto kStartBits = [] {
   std::array<std::uint64_t, 1024> bits{};
@@ -68,9 +74,9 @@ constexpr auto kStartBits = [] {
 Start may_start(std::string_view s, std::size_t i) {
   const auto b = static_cast<unsigned char>(s[i]);
   if (b < 0x80) return is_digit(char(b)) ? Start::numeral : Start::nothing;
-  if ((b != 0xE3 && !(b >= 0xE4 && b <= 0xE9)) || i + 2 >= s.size()) return Start::nothing;
-  const char32_t c = (char32_t(b & 0x0F) << 12) | (char32_t(s[i + 1] & 0x3F) << 6) | char32_t(s[i + 2] & 0x3F);
-  if (!((kStartBits[c >> 6] >> (c & 63)) & 1)) return Start::nothing;
+  if (b != 0xE3 && !(b >= 0xE4 && b <= 0xE9)) return Start::nothing;
+  const char32_t c = three_byte_char(s, i);
+  if (!c || !((kStartBits[c >> 6] >> (c & 63)) & 1)) return Start::nothing;
   switch (c) {
     case U'〇': case U'零': case U'一': case U'二': case U'三': case U'四': case U'五': case U'六': case U'七':
     case U'八': case U'九': case U'十': case U'百': case U'千':
@@ -88,17 +94,12 @@ Start may_start(std::string_view s, std::size_t i) {
 // run of numeral characters from i ends (or after a 余 there). Most numbers of a notice
 // (dates, times, phone numbers) fail here and are never parsed.
 bool may_precede_counter(std::string_view s, std::size_t i) {
-  // The three-byte character at byte j as a code point (0 when there is none).
-  auto char_at = [&](std::size_t j) -> char32_t {
-    if (j + 3 > s.size() || (static_cast<unsigned char>(s[j]) & 0xF0) != 0xE0) return 0;
-    return (char32_t(s[j] & 0x0F) << 12) | (char32_t(s[j + 1] & 0x3F) << 6) | char32_t(s[j + 2] & 0x3F);
-  };
   for (;;) {
     if (i < s.size() && (is_digit(s[i]) || s[i] == ',' || s[i] == '.' || s[i] == ' ')) {
       ++i;
       continue;
     }
-    switch (char_at(i)) {
+    switch (three_byte_char(s, i)) {
       case U'〇': case U'零': case U'一': case U'二': case U'三': case U'四': case U'五': case U'六': case U'七':
       case U'八': case U'九': case U'十': case U'百': case U'千': case U'万': case U'億': case U'兆':
         i += 3;
@@ -108,9 +109,9 @@ bool may_precede_counter(std::string_view s, std::size_t i) {
     }
     break;
   }
-  if (char_at(i) == U'余') i += 3;
+  if (three_byte_char(s, i) == U'余') i += 3;
   // The first characters of the counters (quantity_def.hpp).
-  switch (char_at(i)) {
+  switch (three_byte_char(s, i)) {
     case U'人': case U'名': case U'件': case U'社': case U'通': case U'校': case U'台': case U'本': case U'枚':
     case U'個': case U'世': case U'団': case U'ア': case U'箇': case U'か': case U'カ': case U'店': case U'法':
     case U'口': case U'機': case U'自': case U'施': case U'フ': case U'レ':

@@ -2,6 +2,7 @@
 // `assert_true_rule("rule t { condition: true or false }", NULL)`.
 #pragma once
 
+#include "engine/notice_io.hpp"
 #include "engine/shiwake.hpp"
 
 #include <memory>
@@ -51,6 +52,15 @@ inline bool fires(const std::string& when, const std::string& text, const std::s
     throw std::runtime_error("pack does not compile:\n" + all);
   }
   return !classify(*c, title, text).categories.empty();
+}
+
+// The notices of the bundled corpus (corpus/notices.jsonl), in order.
+inline std::vector<engine::Notice> corpus_notices() {
+  engine::NoticeReader reader({std::string(SHIWAKE_SOURCE_DIR) + "/corpus/notices.jsonl"});
+  std::vector<engine::Notice> notices;
+  while (auto next = reader.next())
+    if (auto* n = std::get_if<engine::Notice>(&*next)) notices.push_back(std::move(*n));
+  return notices;
 }
 
 }  // namespace shiwake::test

@@ -3,9 +3,9 @@
 // when it parses every candidate, on the corpus and on random texts dense in numbers,
 // counters, date marks and separators.
 #include "engine/normalize.hpp"
-#include "engine/notice_io.hpp"
 #include "grammar/date.hpp"
 #include "grammar/quantity.hpp"
+#include "tests/support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -45,15 +45,10 @@ int differences(const std::string& text) {
 }  // namespace
 
 TEST_CASE("the number prefilters lose nothing on the corpus") {
-  shiwake::engine::NoticeReader reader({std::string(SHIWAKE_SOURCE_DIR) + "/corpus/notices.jsonl"});
-  int notices = 0, bad = 0;
-  while (auto next = reader.next()) {
-    auto* n = std::get_if<shiwake::engine::Notice>(&*next);
-    if (!n) continue;
-    bad += differences(shiwake::engine::normalize(n->title + "\n\n" + n->text).text());
-    ++notices;
-  }
-  CHECK(notices >= 50);
+  const auto notices = shiwake::test::corpus_notices();
+  int bad = 0;
+  for (const auto& n : notices) bad += differences(shiwake::engine::normalize(n.title + "\n\n" + n.text).text());
+  CHECK(notices.size() >= 50);
   CHECK(bad == 0);
 }
 

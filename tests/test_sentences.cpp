@@ -2,7 +2,7 @@
 // uses for the units holding a term's hits) are the units of ICU over the whole notice
 // (sentence_bounds): on hand-made texts and on every notice of the corpus.
 #include "engine/compiled.hpp"
-#include "engine/notice_io.hpp"
+#include "tests/support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -84,15 +84,9 @@ TEST_CASE("random texts of every sentence-break class break the same by line as 
 }
 
 TEST_CASE("on every notice of the corpus, sentences by line are ICU's sentences") {
-  shiwake::engine::NoticeReader reader({std::string(SHIWAKE_SOURCE_DIR) + "/corpus/notices.jsonl"});
-  int notices = 0, bad = 0;
-  while (auto next = reader.next()) {
-    auto* n = std::get_if<shiwake::engine::Notice>(&*next);
-    if (!n) continue;
-    auto s = state_for(n->title, n->text);
-    bad += mismatches(*s);
-    ++notices;
-  }
-  CHECK(notices >= 50);
+  const auto notices = shiwake::test::corpus_notices();
+  int bad = 0;
+  for (const auto& n : notices) bad += mismatches(*state_for(n.title, n.text));
+  CHECK(notices.size() >= 50);
   CHECK(bad == 0);
 }
