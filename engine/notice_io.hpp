@@ -67,6 +67,11 @@ class NoticeReader {
   // The next notice or error; nullopt when every input is exhausted.
   std::optional<NoticeOrError> next();
 
+  // A JSONL record is read by simdjson when it is well formed and by nlohmann otherwise,
+  // for its diagnostics; both give the same notice. With `false`, nlohmann reads every
+  // record: for tests that compare the two.
+  void use_fast_json(bool on);
+
  private:
   struct State;
   std::unique_ptr<State> state_;

@@ -4,9 +4,11 @@
 #include "engine/notice_io.hpp"
 
 #include <doctest/doctest.h>
+#include <unicode/utf8.h>
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 using namespace shiwake;
@@ -109,6 +111,32 @@ TEST_CASE("repair_utf8 follows the maximal-subpart practice") {
   std::string clean = "漏えい";
   CHECK(repair_utf8(clean).empty());
   CHECK(clean == "漏えい");
+}
+
+TEST_CASE("repair_utf8 reports exactly the sequences U8_NEXT rejects, on random bytes") {
+  // Valid characters of every length and the edges of validity: overlong forms, surrogates,
+  // past U+10FFFF, stray continuation bytes and sequences cut short.
+  const std::vector<std::string> pieces{"a", "\n", "\xC3\xA9", "\xE3\x81\x82", "\xF0\x9F\x98\x80", "\xF4\x8F\xBF\xBF",
+                                        "\xEF\xBF\xBE", "\xC0\xAF", "\xC1\xBF", "\xE0\x80\x80", "\xE0\x9F\xBF", "\xED\xA0\x80",
+                                        "\xF0\x8F\xBF\xBF", "\xF4\x90\x80\x80", "\xF5\x80", "\xFF", "\x80", "\xBF", "\xE3\x81",
+                                        "\xF0\x9F", "\xC3"};
+  std::mt19937 rng(7);
+  for (int round = 0; round < 20000; ++round) {
+    std::string s;
+    for (int k = std::uniform_int_distribution<int>(0, 90)(rng); k > 0; --k)
+      s += pieces[std::uniform_int_distribution<std::size_t>(0, pieces.size() - 1)(rng)];
+    std::vector<std::size_t> expected;
+    const auto* p = reinterpret_cast<const std::uint8_t*>(s.data());
+    for (std::int32_t i = 0, n = static_cast<std::int32_t>(s.size()); i < n;) {
+      const std::int32_t start = i;
+      UChar32 c;
+      U8_NEXT(p, i, n, c);
+      if (c < 0) expected.push_back(static_cast<std::size_t>(start));
+    }
+    std::string repaired = s;
+    REQUIRE(repair_utf8(repaired) == expected);
+    CHECK(repair_utf8(repaired).empty());
+  }
 }
 
 TEST_CASE("a .txt file is one notice: first non-blank line is the title") {
@@ -215,4 +243,52 @@ TEST_CASE("deeply nested JSON in an ignored field is read without recursion trou
   REQUIRE(items.size() == 2);
   CHECK(notice(items[0]).id == "d");
   CHECK(problem(items[1]).line == 2);
+}
+
+TEST_CASE("well-formed records read the same whichever JSON reader takes them") {
+  // Most records go to simdjson; the rest (below: 0 and -0 as source_line, nesting past
+  // simdjson's depth limit) to nlohmann. Values must not depend on which.
+  std::string records =
+      R"({"title":"one","title":"two","text":"t","also_in":["a"],"also_in":["b","c"]})" "\n"
+      R"({"title":"\u3042\ud83d\ude00\u0000x","text":"tab\tq\"\\/","id":"e","published":"2024-01-02"})" "\n"
+      R"({"title":"s","text":"t","source_file":"f.jsonl","source_line":7,"extra":{"n":[1.5e5,null,true]}})" "\n"
+      R"({"title":"s","text":"t","source_file":"f.jsonl","source_line":0})" "\n"
+      R"({"title":"s","text":"t","source_line":-0})" "\n"
+      R"({"title":"s","text":"t","source_line":4294967296})" "\n"
+      R"({"title":"s","text":"t","source_file":"f","source_line":4294967295})" "\n"
+      R"({"title":"s","text":"t","x":1e999})" "\n"
+      R"({"title":"s","text":"t","also_in":["a",1]})" "\n"
+      R"({"title":"s","text":"t","x":)" + std::string(2000, '[') + std::string(2000, ']') + "}\n";
+  std::istringstream in(records);
+  auto items = read_all({"-"}, &in);
+  REQUIRE(items.size() == 10);
+  CHECK(notice(items[0]).title == "two");
+  CHECK(notice(items[0]).also_in == std::vector<std::string>{"b", "c"});
+  CHECK(notice(items[0]).source_line == 1);
+  CHECK(notice(items[1]).title == std::string("\xE3\x81\x82\xF0\x9F\x98\x80\0x", 9));
+  CHECK(notice(items[1]).text == "tab\tq\"\\/");
+  CHECK(notice(items[1]).published == "2024-01-02");
+  CHECK(notice(items[2]).source_file == "f.jsonl");
+  CHECK(notice(items[2]).source_line == 7);
+  CHECK(notice(items[3]).source_line == 0);
+  CHECK(contains(problem(items[4]).message, "source_line"));
+  CHECK(contains(problem(items[5]).message, "source_line"));
+  CHECK(notice(items[6]).source_line == 4294967295u);
+  CHECK(contains(problem(items[7]).message, "malformed JSON"));
+  CHECK(contains(problem(items[8]).message, "also_in"));
+  CHECK(notice(items[9]).id == derived_id("s\nt"));
+
+  std::istringstream again(records);
+  NoticeReader slow({"-"}, &again);
+  slow.use_fast_json(false);
+  for (const NoticeOrError& item : items) {
+    auto other = slow.next();
+    REQUIRE(other);
+    REQUIRE(other->index() == item.index());
+    if (auto* n = std::get_if<Notice>(&item))
+      CHECK(notice_to_json(*n) == notice_to_json(std::get<Notice>(*other)));
+    else
+      CHECK(std::get<InputError>(item).message == std::get<InputError>(*other).message);
+  }
+  CHECK(!slow.next());
 }

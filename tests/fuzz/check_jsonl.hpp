@@ -2,7 +2,7 @@
 // over the same bytes as a .txt file: notices are valid UTF-8 with an id; errors name a
 // line of the input; a warning is always followed by its notice; at most one record per
 // line; a notice written with notice_to_json reads back the same; a .txt file is exactly
-// one record. Used by fuzz_jsonl.cpp and replayed by tests/test_fuzz_replay.cpp.
+// one record; the fast JSON reader and the diagnosing one give the same records. Used by fuzz_jsonl.cpp and replayed by tests/test_fuzz_replay.cpp.
 #pragma once
 
 #include "engine/notice_io.hpp"
@@ -56,6 +56,33 @@ inline void check_jsonl(const std::uint8_t* data, std::size_t size) {
   NoticeReader reader({"-"}, &in);
   const std::vector<Notice> notices = detail::read_checked(reader, lines);
   if (notices.size() > lines) finding("jsonl", "more notices than lines");
+
+  // Every record read again by the diagnosing reader alone: the same notices and errors.
+  {
+    std::istringstream fast_in(bytes), slow_in(bytes);
+    NoticeReader fast({"-"}, &fast_in), slow({"-"}, &slow_in);
+    slow.use_fast_json(false);
+    for (;;) {
+      auto a = fast.next(), b = slow.next();
+      if (!a || !b) {
+        if (a || b) finding("jsonl", "the two JSON readers give a different number of records");
+        break;
+      }
+      if (a->index() != b->index()) {
+        finding("jsonl", "a record is a notice for one JSON reader and an error for the other");
+      } else if (auto* n = std::get_if<Notice>(&*a)) {
+        const Notice& m = std::get<Notice>(*b);
+        if (n->id != m.id || n->title != m.title || n->text != m.text || n->published != m.published ||
+            n->source_file != m.source_file || n->source_line != m.source_line || n->also_in != m.also_in)
+          finding("jsonl", "the two JSON readers read a record differently", notice_to_json(*n), notice_to_json(m));
+      } else {
+        const InputError& e = std::get<InputError>(*a);
+        const InputError& f = std::get<InputError>(*b);
+        if (e.message != f.message || e.line != f.line || e.offset != f.offset || e.level != f.level)
+          finding("jsonl", "the two JSON readers report a record differently", e.message, f.message);
+      }
+    }
+  }
 
   // What the writer writes, the reader reads back unchanged.
   std::string written;
