@@ -6,6 +6,7 @@
 #include "engine/compiled.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -141,6 +142,7 @@ class Compiler {
     for (const auto& s : pack_.severity) out_.severity.push_back(compile(s.when, Stage::severity));
     order_rules();
     if (errors_) return false;
+    share_subexpressions();
     return build_database();
   }
 
@@ -592,6 +594,60 @@ class Compiler {
     error(pack_.rules[cur].where.whole("rules refer to each other in a cycle: " + cycle));
   }
 
+  // Conditions repeat one another: the data types share a gate, rules share scopes. A
+  // subexpression that reads only the text (terms, counts, proximity, scopes and the
+  // logic over them) and occurs more than once in the pack gets a memo slot: its verdict
+  // over the whole notice is computed once per notice (Evaluator::eval). Two nodes are the
+  // same subexpression when their operations, operands and children are; children come
+  // before their parents in a program, so one pass in node order finds them.
+  void share_subexpressions() {
+    std::vector<Program*> programs;
+    for (auto& r : out_.rules) programs.push_back(&r.program);
+    for (auto* group : {&out_.data_types, &out_.leak, &out_.severity})
+      for (auto& p : *group) programs.push_back(&p);
+    for (auto* p : {&out_.outage, &out_.reportable})
+      if (*p) programs.push_back(&**p);
+
+    std::map<std::vector<std::uint64_t>, std::uint32_t> ids;  // subexpression -> id
+    std::vector<std::uint32_t> uses;                          // per id
+    std::vector<std::vector<std::uint32_t>> id_of(programs.size());
+    std::vector<std::vector<bool>> text_only(programs.size());
+    for (std::size_t k = 0; k < programs.size(); ++k) {
+      const Program& p = *programs[k];
+      id_of[k].resize(p.nodes.size());
+      text_only[k].resize(p.nodes.size());
+      for (std::size_t i = 0; i < p.nodes.size(); ++i) {
+        const Node& n = p.nodes[i];
+        bool reads_text = n.op != Op::rule_ref && n.op != Op::call && n.op != Op::fact;
+        std::uint64_t number_bits = 0;
+        std::memcpy(&number_bits, &n.number, sizeof number_bits);
+        std::vector<std::uint64_t> key{static_cast<std::uint64_t>(n.op), n.value, static_cast<std::uint64_t>(n.field),
+                                       static_cast<std::uint64_t>(n.field_b), static_cast<std::uint64_t>(n.cmp),
+                                       n.set, n.set_b, n.index, number_bits};
+        for (std::uint32_t c = 0; c < n.count; ++c) {
+          const std::uint32_t kid = p.children[n.first + c];
+          key.push_back(id_of[k][kid]);
+          reads_text = reads_text && text_only[k][kid];
+        }
+        const auto [it, added] = ids.emplace(std::move(key), static_cast<std::uint32_t>(uses.size()));
+        if (added) uses.push_back(0);
+        id_of[k][i] = it->second;
+        text_only[k][i] = reads_text;
+        if (reads_text) ++uses[it->second];
+      }
+    }
+    // A term or a constant is a lookup already: only the rest is worth a slot.
+    std::vector<std::uint32_t> slot_of(uses.size(), kNoMemo);
+    for (std::size_t k = 0; k < programs.size(); ++k)
+      for (std::size_t i = 0; i < programs[k]->nodes.size(); ++i) {
+        Node& n = programs[k]->nodes[i];
+        const std::uint32_t id = id_of[k][i];
+        if (!text_only[k][i] || uses[id] < 2 || n.op == Op::term || n.op == Op::constant) continue;
+        if (slot_of[id] == kNoMemo) slot_of[id] = out_.memo_slots++;
+        n.memo = slot_of[id];
+      }
+  }
+
   bool build_database() {
     if (out_.patterns.empty()) return true;
     for (const Pattern& p : out_.patterns) {
@@ -662,6 +718,7 @@ Classifier::~Classifier() = default;
 
 const Pack& Classifier::pack() const { return *impl_->pack; }
 std::size_t Classifier::pattern_count() const { return impl_->patterns.size(); }
+std::size_t Classifier::shared_subexpression_count() const { return impl_->memo_slots; }
 
 std::vector<std::pair<std::string, unsigned>> Classifier::patterns() const {
   std::vector<std::pair<std::string, unsigned>> out;

@@ -56,6 +56,8 @@ enum class Op : std::uint8_t {
 enum class Fact : std::uint8_t { affected, damage, published, discovered, leak, outage, reportable };
 enum class CallKind : std::uint8_t { has, category, tag };
 
+inline constexpr std::uint32_t kNoMemo = UINT32_MAX;
+
 // One node of a program, kept small: evaluation walks many of them per notice.
 struct Node {
   Op op = Op::constant;
@@ -69,6 +71,7 @@ struct Node {
   std::uint32_t set = 0, set_b = 0;   // term sets
   std::uint32_t index = 0;            // rule (rule_ref), data type / label (call), at_least n
   std::uint32_t first = 0, count = 0; // children in Program::children
+  std::uint32_t memo = kNoMemo;       // its slot in ScratchState::memo_*, when shared (compile.cpp)
   double number = 0;                  // count n, distance, or fact value (dates as yyyymmdd)
   const char* name = nullptr;         // fact value when it is a name: one of kLeakStatuses
   const ast::x3::position_tagged* source = nullptr;
@@ -119,6 +122,7 @@ struct CompiledPack {
   std::vector<Program> severity;             // parallel to pack->severity
   std::vector<SeverityWhy> severity_why;     // parallel to severity: what a result says of it
   bool uses_sentences = false;
+  std::uint32_t memo_slots = 0;              // subexpressions shared between conditions
   hs_database_t* database = nullptr;
   hs_scratch_t* scratch_prototype = nullptr;
 
@@ -137,7 +141,11 @@ struct ScratchState {
   std::vector<std::vector<Hit>> hits;   // per term set; valid when stamp[set] == generation
   std::vector<std::uint32_t> stamp;
   std::vector<std::uint32_t> touched;
-  std::uint32_t generation = 0;
+  std::uint32_t generation = 0;  // of the notice scanned last
+  // The verdicts of shared subexpressions over the whole notice: memo_value[k] holds when
+  // memo_stamp[k] == generation.
+  std::vector<std::uint32_t> memo_stamp;
+  std::vector<std::uint8_t> memo_value;
 
   std::string buffer;  // normalized title + "\n\n" + normalized body
   std::uint32_t title_end = 0, body_begin = 0;

@@ -206,6 +206,17 @@ class Evaluator {
   }
 
   bool eval(std::uint32_t i, Window w, std::vector<Hit>* ev) {
+    // A shared subexpression over the whole notice is evaluated once per notice. A false
+    // verdict gives no evidence, so it is reused as is; a true one is evaluated again only
+    // when its evidence is wanted. A trace records every node, so it never reuses.
+    const std::uint32_t memo = p_.nodes[i].memo;
+    if (memo != kNoMemo && !st_.trace && w.lo == 0 && w.hi == s_.buffer.size()) {
+      if (s_.memo_stamp[memo] == s_.generation && (!ev || !s_.memo_value[memo])) return s_.memo_value[memo];
+      const bool r = eval_node(i, w, ev);
+      s_.memo_stamp[memo] = s_.generation;
+      s_.memo_value[memo] = r;
+      return r;
+    }
     bool r = eval_node(i, w, ev);
     if (st_.trace) {
       auto& t = (*st_.trace)[i];

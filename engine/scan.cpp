@@ -212,6 +212,7 @@ void scan_notice(const CompiledPack& pack, ScratchState& s, std::string_view tit
 
   if (++s.generation == 0) {  // wrapped: forget every stamp
     std::fill(s.stamp.begin(), s.stamp.end(), 0);
+    std::fill(s.memo_stamp.begin(), s.memo_stamp.end(), 0);
     s.generation = 1;
   }
   s.touched.clear();
@@ -266,6 +267,8 @@ Classifier::Scratch Classifier::make_scratch() const {
   }
   s->hits.resize(impl_->sets.size());
   s->stamp.assign(impl_->sets.size(), 0);
+  s->memo_stamp.assign(impl_->memo_slots, 0);
+  s->memo_value.assign(impl_->memo_slots, 0);
   if (impl_->uses_sentences) {
     UErrorCode status = U_ZERO_ERROR;
     s->sentences.reset(icu::BreakIterator::createSentenceInstance(icu::Locale::getJapanese(), status));

@@ -57,6 +57,9 @@ class Classifier {
 
   // Statistics for `check` and the benchmark.
   std::size_t pattern_count() const;
+  // Subexpressions that occur in more than one place of the pack's conditions and read
+  // only the text: each is evaluated once per notice.
+  std::size_t shared_subexpression_count() const;
   // Every expression of the scan database with the Vectorscan flags it was compiled with,
   // indexed by pattern id: what the benchmark's Vectorscan-alone floor scans with.
   std::vector<std::pair<std::string, unsigned>> patterns() const;

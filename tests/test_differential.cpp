@@ -1,6 +1,7 @@
 // The engine against the reference evaluator (tests/reference_evaluator.hpp): random
 // expressions over every construct of the DSL that works on text, on every notice of the
-// corpus; the two must agree on every verdict and every evidence span.
+// corpus; the two must agree on every verdict and every evidence span. Also whole packs
+// whose conditions share subexpressions, which the engine evaluates once per notice.
 #include "engine/notice_io.hpp"
 #include "grammar/dsl.hpp"
 #include "tests/reference_evaluator.hpp"
@@ -8,6 +9,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <random>
 #include <set>
 
@@ -63,25 +65,29 @@ class Generator {
   std::mt19937 rng_;
 };
 
-std::vector<shiwake::engine::Notice> corpus_notices() {
-  shiwake::engine::NoticeReader reader({std::string(SHIWAKE_SOURCE_DIR) + "/corpus/notices.jsonl"});
-  std::vector<shiwake::engine::Notice> out;
-  while (auto x = reader.next())
-    if (auto* n = std::get_if<shiwake::engine::Notice>(&*x)) out.push_back(std::move(*n));
-  return out;
+std::string lists_as_yaml() {
+  std::string yaml;
+  for (const auto& [name, items] : kLists) {
+    yaml += "  " + name + ": [";
+    for (std::size_t i = 0; i < items.size(); ++i) yaml += (i ? ", \"" : "\"") + items[i] + "\"";
+    yaml += "]\n";
+  }
+  return yaml;
+}
+
+// `text` as a single-quoted YAML scalar.
+std::string yaml_quoted(const std::string& text) {
+  std::string out = "'";
+  for (char ch : text) out += ch == '\'' ? std::string("''") : std::string(1, ch);
+  return out + "'";
 }
 
 }  // namespace
 
 TEST_CASE("the engine agrees with the reference evaluator on random expressions over the corpus") {
-  auto notices = corpus_notices();
+  auto notices = shiwake::test::corpus_notices();
   REQUIRE(notices.size() >= 40);
-  std::string lists_yaml;
-  for (const auto& [name, items] : kLists) {
-    lists_yaml += "  " + name + ": [";
-    for (std::size_t i = 0; i < items.size(); ++i) lists_yaml += (i ? ", \"" : "\"") + items[i] + "\"";
-    lists_yaml += "]\n";
-  }
+  const std::string lists_yaml = lists_as_yaml();
   Generator gen(20261122);
   int fired = 0, compared = 0;
   for (int round = 0; round < 150; ++round) {
@@ -118,4 +124,77 @@ TEST_CASE("the engine agrees with the reference evaluator on random expressions 
   MESSAGE("compared " << compared << " verdicts, " << fired << " fired");
   CHECK(fired > 100);               // the expressions are not all trivially false
   CHECK(fired < compared - 100);    // nor all trivially true
+}
+
+TEST_CASE("conditions that share subexpressions agree with the reference evaluator, rule by rule") {
+  // Rules and data types built from a small pool of subexpressions, so the same
+  // subexpression occurs in many conditions of one pack (and is evaluated once per notice):
+  // every rule's verdict and evidence, and every data type's verdict, must still be what
+  // the reference evaluator gives for that condition alone.
+  auto notices = shiwake::test::corpus_notices();
+  REQUIRE(notices.size() >= 40);
+  Generator gen(20261206);
+  std::mt19937 rng(5);
+  int fired = 0, compared = 0;
+  for (int round = 0; round < 12; ++round) {
+    std::vector<std::string> pool;
+    for (int k = 0; k < 5; ++k) pool.push_back("(" + gen.expr(2 + k % 2) + ")");
+    auto pick = [&] { return pool[rng() % pool.size()]; };
+    std::vector<std::string> conditions;
+    for (int k = 0; k < 10; ++k) {
+      switch (rng() % 4) {
+        case 0: conditions.push_back(pick() + " and " + pick()); break;
+        case 1: conditions.push_back(pick() + " or not " + pick()); break;
+        case 2: conditions.push_back("sentence(" + pick() + ") or " + pick()); break;
+        default: conditions.push_back(pick() + " and (" + gen.expr(1) + ")"); break;
+      }
+    }
+    std::string yaml = "lists:\n" + lists_as_yaml() + "\nrules:\n";
+    for (std::size_t k = 0; k < conditions.size(); ++k)
+      yaml += "  - id: r" + std::to_string(k) + "\n    category: c" + std::to_string(k) + "\n    when: " +
+              yaml_quoted(conditions[k]) + "\n";
+    yaml += "data_types:\n";
+    for (std::size_t k = 0; k < conditions.size(); ++k)
+      yaml += "  - id: d" + std::to_string(k) + "\n    x: 1\n    y: 1\n    when: " + yaml_quoted(conditions[k]) + "\n";
+    CAPTURE(yaml);
+    std::vector<shiwake::Diagnostic> ds;
+    auto c = shiwake::test::pack_from_yaml(yaml, &ds);
+    REQUIRE(c);
+    CHECK(c->shared_subexpression_count() > 0);
+    auto scratch = c->make_scratch();
+    for (const auto& n : notices) {
+      CAPTURE(n.id);
+      const auto r = c->classify(n, scratch);
+      for (std::size_t k = 0; k < conditions.size(); ++k) {
+        CAPTURE(conditions[k]);
+        auto parsed = shiwake::grammar::parse_expression(conditions[k]);
+        REQUIRE(parsed.expr);
+        shiwake::test::ReferenceEvaluator ref(kLists, n.title, n.text);
+        std::vector<shiwake::test::ReferenceEvaluator::Span> spans;
+        const bool expected = ref.run(parsed.expr->root, &spans);
+        const std::string id = "r" + std::to_string(k);
+        auto match = std::find_if(r.matches.begin(), r.matches.end(), [&](const auto& m) { return m.rule == id; });
+        REQUIRE((match != r.matches.end()) == expected);
+        const bool held = std::find(r.facts.data_types.begin(), r.facts.data_types.end(), "d" + std::to_string(k)) !=
+                          r.facts.data_types.end();
+        CHECK(held == expected);
+        ++compared;
+        if (!expected) continue;
+        ++fired;
+        std::vector<std::string> want, got;
+        std::set<std::pair<std::uint32_t, std::uint32_t>> seen;
+        for (const auto& s : spans)
+          if (seen.insert({s.start, s.end}).second) {
+            auto e = ref.to_original(s);
+            want.push_back(std::to_string(int(e.field)) + ":" + std::to_string(e.start) + "-" + std::to_string(e.end));
+          }
+        for (const auto& e : match->evidence)
+          got.push_back(std::to_string(int(e.field)) + ":" + std::to_string(e.start) + "-" + std::to_string(e.end));
+        CHECK(got == want);
+      }
+    }
+  }
+  MESSAGE("compared " << compared << " verdicts, " << fired << " fired");
+  CHECK(fired > 100);
+  CHECK(fired < compared - 100);
 }
