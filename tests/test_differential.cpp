@@ -75,6 +75,25 @@ std::string lists_as_yaml() {
   return yaml;
 }
 
+// Evidence as "field:start-end" in the original text, each span once: the engine's for a
+// rule, and the reference evaluator's spans.
+std::string span_key(const shiwake::engine::Evidence& e) {
+  return std::to_string(int(e.field)) + ":" + std::to_string(e.start) + "-" + std::to_string(e.end);
+}
+std::vector<std::string> evidence_of(const shiwake::engine::RuleMatch& m) {
+  std::vector<std::string> keys;
+  for (const auto& e : m.evidence) keys.push_back(span_key(e));
+  return keys;
+}
+std::vector<std::string> evidence_of(const shiwake::test::ReferenceEvaluator& ref,
+                                     const std::vector<shiwake::test::ReferenceEvaluator::Span>& spans) {
+  std::vector<std::string> keys;
+  std::set<std::pair<std::uint32_t, std::uint32_t>> seen;
+  for (const auto& s : spans)
+    if (seen.insert({s.start, s.end}).second) keys.push_back(span_key(ref.to_original(s)));
+  return keys;
+}
+
 // `text` as a single-quoted YAML scalar.
 std::string yaml_quoted(const std::string& text) {
   std::string out = "'";
@@ -109,16 +128,7 @@ TEST_CASE("the engine agrees with the reference evaluator on random expressions 
       ++compared;
       if (!expected) continue;
       ++fired;
-      std::vector<std::string> want, got;
-      std::set<std::pair<std::uint32_t, std::uint32_t>> seen;
-      for (const auto& s : spans)
-        if (seen.insert({s.start, s.end}).second) {
-          auto e = ref.to_original(s);
-          want.push_back(std::to_string(int(e.field)) + ":" + std::to_string(e.start) + "-" + std::to_string(e.end));
-        }
-      for (const auto& e : r.matches[0].evidence)
-        got.push_back(std::to_string(int(e.field)) + ":" + std::to_string(e.start) + "-" + std::to_string(e.end));
-      CHECK(got == want);
+      CHECK(evidence_of(r.matches[0]) == evidence_of(ref, spans));
     }
   }
   MESSAGE("compared " << compared << " verdicts, " << fired << " fired");
@@ -181,16 +191,7 @@ TEST_CASE("conditions that share subexpressions agree with the reference evaluat
         ++compared;
         if (!expected) continue;
         ++fired;
-        std::vector<std::string> want, got;
-        std::set<std::pair<std::uint32_t, std::uint32_t>> seen;
-        for (const auto& s : spans)
-          if (seen.insert({s.start, s.end}).second) {
-            auto e = ref.to_original(s);
-            want.push_back(std::to_string(int(e.field)) + ":" + std::to_string(e.start) + "-" + std::to_string(e.end));
-          }
-        for (const auto& e : match->evidence)
-          got.push_back(std::to_string(int(e.field)) + ":" + std::to_string(e.start) + "-" + std::to_string(e.end));
-        CHECK(got == want);
+        CHECK(evidence_of(*match) == evidence_of(ref, spans));
       }
     }
   }
