@@ -131,34 +131,98 @@ std::vector<std::string> counter_words() {
 
 namespace {
 
-std::vector<Quantity> scan_quantities(std::string_view text, bool prefilter) {
+// Parses a quantity at byte i; on success appends it and returns its end, else 0.
+std::size_t parse_at(std::string_view text, std::size_t i, std::vector<Quantity>& found) {
+  Quantity q;
+  auto first = text.begin() + std::ptrdiff_t(i);
+  if (!boost::spirit::x3::parse(first, text.end(), parser::quantity, q)) return 0;
+  q.begin = i;
+  q.end = std::size_t(first - text.begin());
+  found.push_back(std::move(q));
+  return found.back().end;
+}
+
+// Every character of the text is a candidate, in order; a quantity found skips the
+// characters it covers. The reference for find_quantities.
+std::vector<Quantity> scan_every_candidate(std::string_view text) {
   std::vector<Quantity> found;
-  std::size_t i = 0;
-  while (i < text.size()) {
+  for (std::size_t i = 0; i < text.size();) {
     const Start start = may_start(text, i);
-    const bool candidate = start == Start::qualifier
-                               ? starts_qualifier(text, i)
-                               : start == Start::numeral && !inside_numeral(text, i) && !vague(text, i) &&
-                                     (!prefilter || may_precede_counter(text, i));
-    if (candidate) {
-      Quantity q;
-      auto first = text.begin() + std::ptrdiff_t(i);
-      if (boost::spirit::x3::parse(first, text.end(), parser::quantity, q)) {
-        q.begin = i;
-        q.end = std::size_t(first - text.begin());
-        found.push_back(std::move(q));
-        i = found.back().end;
-        continue;
-      }
+    const bool candidate = start == Start::qualifier ? starts_qualifier(text, i)
+                                                     : start == Start::numeral && !inside_numeral(text, i) && !vague(text, i);
+    if (const std::size_t end = candidate ? parse_at(text, i, found) : 0) {
+      i = end;
+      continue;
     }
     i += char_length(static_cast<unsigned char>(text[i]));
   }
   return found;
 }
 
+// Whether the three-byte character whose last two bytes are b1, b2 may start a numeral:
+// a bit per value of their 12 payload bits, set for 〇零一二三四五六七八九十百千 (and a
+// few other characters, which the exact test after it turns away).
+constexpr auto kNumeralKeys = [] {
+  std::array<std::uint64_t, 64> bits{};
+  for (char32_t c : {U'〇', U'零', U'一', U'二', U'三', U'四', U'五', U'六', U'七', U'八', U'九', U'十', U'百', U'千'})
+    bits[(c >> 6) & 63] |= std::uint64_t{1} << (c & 63);
+  return bits;
+}();
+
+// The first byte at or after i where a numeral may start (a digit or a kanji numeral),
+// or text.size(). Numerals are rare in prose, so this loop mostly just walks.
+std::size_t next_numeral(std::string_view text, std::size_t i) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  while (i < n) {
+    const unsigned char b = p[i];
+    if (b < 0x80) {
+      if (b >= '0' && b <= '9') return i;
+      ++i;
+    } else if (b >= 0xE0 && b < 0xF0 && i + 2 < n) {
+      if ((kNumeralKeys[p[i + 1] & 63] >> (p[i + 2] & 63)) & 1 && may_start(text, i) == Start::numeral) return i;
+      i += 3;
+    } else {
+      i += char_length(b);
+    }
+  }
+  return n;
+}
+
+// The longest chain of qualifiers the grammar reads before a numeral: three, each with a
+// space after it.
+constexpr std::size_t kMaxQualifierChain = [] {
+  std::size_t longest = 0;
+  for (std::string_view w : kPrefixes) longest = std::max(longest, w.size());
+  return 3 * (longest + 1);
+}();
+
+// What scan_every_candidate finds, without trying most characters. Every quantity holds a
+// numeral, so the scan goes from numeral to numeral: before each, only the qualifiers
+// close enough for a chain of them to reach it can start a quantity (any other parse needs
+// a numeral in between, and there is none); then the numeral itself, parsed only when a
+// counter can follow it.
+std::vector<Quantity> scan_numerals(std::string_view text) {
+  std::vector<Quantity> found;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t at = next_numeral(text, i);
+    if (at >= text.size()) break;
+    std::size_t q = std::max(i, at - std::min(at, kMaxQualifierChain));
+    while (q < at && (static_cast<unsigned char>(text[q]) & 0xC0) == 0x80) ++q;  // to a character's start
+    std::size_t end = 0;
+    for (; q < at && !end; q += char_length(static_cast<unsigned char>(text[q])))
+      if (may_start(text, q) == Start::qualifier && starts_qualifier(text, q)) end = parse_at(text, q, found);
+    if (!end && !inside_numeral(text, at) && !vague(text, at) && may_precede_counter(text, at))
+      end = parse_at(text, at, found);
+    i = end ? end : at + char_length(static_cast<unsigned char>(text[at]));
+  }
+  return found;
+}
+
 }  // namespace
 
-std::vector<Quantity> find_quantities(std::string_view text) { return scan_quantities(text, true); }
-std::vector<Quantity> find_quantities_unfiltered(std::string_view text) { return scan_quantities(text, false); }
+std::vector<Quantity> find_quantities(std::string_view text) { return scan_numerals(text); }
+std::vector<Quantity> find_quantities_unfiltered(std::string_view text) { return scan_every_candidate(text); }
 
 }  // namespace shiwake::grammar

@@ -55,7 +55,8 @@ TEST_CASE("the number prefilters lose nothing on the corpus") {
 TEST_CASE("the number prefilters lose nothing on random texts dense in numbers") {
   const std::vector<std::string> palette{"0", "1", "2", "9", "12", "2024", "12345", ",", ".", " ", "  ", "/", "-",
                                          "年", "月", "日", "令和", "元", "r", "h", "s", "約", "うち", "計", "合計",
-                                         "〇", "一", "二", "十", "百", "千", "万", "億", "兆", "数", "何", "余",
+                                         "およそ", "最大", "総数", "延べ", "お", "う", "合", "最",
+                                         "〇", "零", "一", "二", "五", "十", "百", "千", "万", "億", "兆", "数", "何", "余",
                                          "人", "名", "件", "社", "人分", "世帯", "アカウント", "か所", "本件", "以上",
                                          "程度", "の", "、", "。", "\n"};
   std::mt19937 rng(11);
@@ -67,4 +68,15 @@ TEST_CASE("the number prefilters lose nothing on random texts dense in numbers")
     bad += differences(text);
   }
   CHECK(bad == 0);
+}
+
+TEST_CASE("a quantity starting with the longest chain of qualifiers is found from its first") {
+  // Three of the longest qualifier, each with its space: the farthest a quantity can start
+  // before its numeral.
+  const std::string text = "計およそ およそ およそ 100人";
+  const auto found = find_quantities(text);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].begin == std::string("計").size());
+  CHECK(found[0].value == 100);
+  CHECK(differences(text) == 0);
 }
