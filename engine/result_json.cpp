@@ -3,10 +3,9 @@
 #include "engine/result_json.hpp"
 
 #include <nlohmann/json.hpp>
-#include <unicode/utf8.h>
+#include <simdjson.h>
 
 #include <algorithm>
-#include <climits>
 #include <cmath>
 #include <cstdint>
 
@@ -104,20 +103,8 @@ class JsonWriter {
     }
   }
 
-  static bool valid_utf8(std::string_view s) {
-    const auto* p = reinterpret_cast<const std::uint8_t*>(s.data());
-    const auto n = static_cast<std::int32_t>(std::min<std::size_t>(s.size(), INT32_MAX));
-    for (std::int32_t i = 0; i < n;) {
-      if (p[i] < 0x80) {
-        ++i;
-        continue;
-      }
-      UChar32 c;
-      U8_NEXT(p, i, n, c);
-      if (c < 0) return false;
-    }
-    return static_cast<std::size_t>(n) == s.size();
-  }
+  // The same definition as U8_NEXT's (shortest form, no surrogates, at most U+10FFFF).
+  static bool valid_utf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
 
   // nlohmann's escaping with ensure_ascii off: ", \ and control characters; other bytes
   // as they are. Invalid UTF-8 goes through nlohmann's own replacement.

@@ -47,12 +47,25 @@ int on_match(unsigned int id, unsigned long long from, unsigned long long to, un
 
 // The byte where code point k of `text` starts (text.size() past its last), walking from
 // the nearest of the checkpoints `at`: at[j] is where code point j * kCodePointStep starts,
-// extended as far as k.
+// extended as far as k. The text is valid UTF-8 (the reader repairs it), so code points
+// are counted as the bytes that are not continuation bytes, eight bytes at a time.
 constexpr std::size_t kCodePointStep = 64;
 std::uint32_t code_point_offset(std::string_view text, std::vector<std::uint32_t>& at, std::size_t k) {
-  auto walk = [&](std::uint32_t pos, std::size_t n) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  auto walk = [&](std::size_t pos, std::size_t n) {
+    // Whole words while they hold fewer than n code points' starts...
+    while (n > 8 && pos + 8 <= text.size()) {
+      std::uint64_t w;
+      std::memcpy(&w, p + pos, 8);
+      // A continuation byte is 10xxxxxx: its top bit set and the one below clear.
+      const auto continuations = static_cast<std::size_t>(__builtin_popcountll(w & ~(w << 1) & 0x8080808080808080ULL));
+      pos += 8;
+      n -= 8 - continuations;
+    }
+    // ...then the rest character by character, as the leading bytes give their lengths.
+    for (; pos < text.size() && (p[pos] & 0xC0) == 0x80; ++pos) {}
     for (; n > 0 && pos < text.size(); --n) {
-      const auto c = static_cast<unsigned char>(text[pos]);
+      const auto c = p[pos];
       pos += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
     }
     return static_cast<std::uint32_t>(std::min<std::size_t>(pos, text.size()));

@@ -95,6 +95,36 @@ TEST_CASE("evidence points into the original text in code points") {
   CHECK(ev[1].text == "ＤＤｏＳ");
 }
 
+TEST_CASE("evidence far into a text of one- to four-byte characters is found at its code point") {
+  // The offsets are counted eight bytes at a time; characters of every length, cut by
+  // the word boundaries at every place, must still count one each.
+  auto c = shiwake::test::pack_from_yaml(shiwake::test::one_rule_pack(R"(count("漏えい") >= 1)"));
+  REQUIRE(c);
+  const std::vector<std::string> pieces{"a", "é", "あ", "😀", " ", "Ω", "漢"};
+  std::string text;
+  std::vector<std::size_t> starts;  // code point offsets of each 漏えい
+  std::size_t chars = 0;
+  for (std::size_t k = 0; k < 700; ++k) {
+    const std::string& piece = pieces[(k * 5 + k / 7) % pieces.size()];
+    text += piece;
+    ++chars;
+    if (k % 97 == 96) {
+      starts.push_back(chars);
+      text += "漏えい";
+      chars += 3;
+    }
+  }
+  auto r = shiwake::test::classify(*c, "", text);
+  REQUIRE(r.matches.size() == 1);
+  const auto& ev = r.matches[0].evidence;
+  REQUIRE(ev.size() == starts.size());
+  for (std::size_t k = 0; k < ev.size(); ++k) {
+    CHECK(ev[k].start == starts[k]);
+    CHECK(ev[k].end == starts[k] + 3);
+    CHECK(ev[k].text == "漏えい");
+  }
+}
+
 TEST_CASE("the lexicon, facts and the severity policy") {
   auto c = shiwake::test::pack_from_yaml(R"(
 data_types:
