@@ -54,7 +54,7 @@ TEST_CASE("the number prefilters lose nothing on the corpus") {
 
 TEST_CASE("the number prefilters lose nothing on random texts dense in numbers") {
   const std::vector<std::string> palette{"0", "1", "2", "9", "12", "2024", "12345", ",", ".", " ", "  ", "/", "-",
-                                         "年", "月", "日", "令和", "元", "r", "h", "s", "約", "うち", "計", "合計",
+                                         "年", "月", "日", "令和", "平成", "昭和", "大正", "明治", "大", "明", "元", "r", "h", "s", "x", "約", "うち", "計", "合計",
                                          "およそ", "最大", "総数", "延べ", "お", "う", "合", "最",
                                          "〇", "零", "一", "二", "五", "十", "百", "千", "万", "億", "兆", "数", "何", "余",
                                          "人", "名", "件", "社", "人分", "世帯", "アカウント", "か所", "本件", "以上",
@@ -79,4 +79,13 @@ TEST_CASE("a quantity starting with the longest chain of qualifiers is found fro
   CHECK(found[0].begin == std::string("計").size());
   CHECK(found[0].value == 100);
   CHECK(differences(text) == 0);
+}
+
+TEST_CASE("dates in every era form are found with and without the prefilter") {
+  for (const std::string text : {"s60.1.15に", "(h31/4/30)", "r6-2-1まで", "令和6年2月1日", "平成 元 年 5月1日", "昭和64年1月7日",
+                                 "大正15年12月25日", "明治45年7月30日", "2024.2.29"}) {
+    CAPTURE(text);
+    CHECK(find_dates(text).size() == 1);
+    CHECK(differences(text) == 0);
+  }
 }
