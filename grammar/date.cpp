@@ -1,6 +1,7 @@
 // The date grammar's one heavy translation unit: instantiates the X3 rule, checks dates
 // against the calendar and infers the year of month-days. Entry: find_dates.
 // Tests: tests/test_date.cpp, tests/test_prefilters.cpp.
+#include "grammar/char_skip.hpp"
 #include "grammar/date_def.hpp"
 
 #include <array>
@@ -74,34 +75,9 @@ bool may_start_date(std::string_view s, std::size_t i) {
   return s[j] == '/' || s[j] == '-' || s[j] == '.' || s.compare(j, 3, "年") == 0 || s.compare(j, 3, "月") == 0;
 }
 
-// A bit per value of the 12 payload bits of a three-byte character's last two bytes, set
-// for the first characters of the era names (and a few others, which candidate() turns away).
-constexpr auto kEraKeys = [] {
-  std::array<std::uint64_t, 64> bits{};
-  for (char32_t c : {U'令', U'平', U'昭', U'大', U'明'}) bits[(c >> 6) & 63] |= std::uint64_t{1} << (c & 63);
-  return bits;
-}();
-
-// The first character at or after byte i that may be a candidate(): a digit, r h s, or a
-// three-byte character that may begin an era name; text.size() when none is. Skips the
-// prose between dates without testing each of its characters in full.
-std::size_t next_candidate(std::string_view text, std::size_t i) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  while (i < n) {
-    const unsigned char b = p[i];
-    if (b < 0x80) {
-      if (is_digit(char(b)) || b == 'r' || b == 'h' || b == 's') return i;
-      ++i;
-    } else if (b >= 0xE4 && b <= 0xE6 && i + 2 < n) {
-      if ((kEraKeys[p[i + 1] & 63] >> (p[i + 2] & 63)) & 1) return i;
-      i += 3;
-    } else {
-      i += char_length(b);
-    }
-  }
-  return n;
-}
+// Where candidate() may hold: digits, r h s, and the first characters of the era names.
+constexpr detail::CharSkip<0xE4, 0xE6> kCandidates{"0123456789rhs", {U'令', U'平', U'昭', U'大', U'明'}};
+std::size_t next_candidate(std::string_view text, std::size_t i) { return kCandidates.next(text, i); }
 
 // A month-day right after 年 belongs to a year-month-day that failed the calendar check.
 bool after_year(std::string_view s, std::size_t i) { return i >= 3 && s.substr(i - 3, 3) == "年"; }

@@ -1,6 +1,7 @@
 // The quantity grammar's one heavy translation unit: instantiates the X3 rules and scans a
 // normalized text for quantities. Entry: find_quantities.
 // Tests: tests/test_quantity.cpp, tests/test_prefilters.cpp.
+#include "grammar/char_skip.hpp"
 #include "grammar/quantity_def.hpp"
 
 #include <algorithm>
@@ -17,6 +18,8 @@ parser::quantity_type const& quantity() { return parser::quantity; }
 parser::numeral_type const& numeral() { return parser::numeral; }
 
 namespace {
+
+using detail::CharSkip;
 
 constexpr std::array<std::string_view, 16> kNumeralChars{"〇", "零", "一", "二", "三", "四", "五", "六",
                                                          "七", "八", "九", "十", "百", "千", "万", "億"};
@@ -159,34 +162,18 @@ std::vector<Quantity> scan_every_candidate(std::string_view text) {
   return found;
 }
 
-// Whether the three-byte character whose last two bytes are b1, b2 may start a numeral:
-// a bit per value of their 12 payload bits, set for 〇零一二三四五六七八九十百千 (and a
-// few other characters, which the exact test after it turns away).
-constexpr auto kNumeralKeys = [] {
-  std::array<std::uint64_t, 64> bits{};
-  for (char32_t c : {U'〇', U'零', U'一', U'二', U'三', U'四', U'五', U'六', U'七', U'八', U'九', U'十', U'百', U'千'})
-    bits[(c >> 6) & 63] |= std::uint64_t{1} << (c & 63);
-  return bits;
-}();
+// The characters a numeral starts with (quantity_def.hpp): 〇 leads with E3, 零 with E9.
+constexpr CharSkip<0xE3, 0xE9> kNumeralStarts{"0123456789", {U'〇', U'零', U'一', U'二', U'三', U'四', U'五', U'六', U'七', U'八',
+                                                U'九', U'十', U'百', U'千'}};
 
-// The first byte at or after i where a numeral may start (a digit or a kanji numeral),
-// or text.size(). Numerals are rare in prose, so this loop mostly just walks.
+// The first byte at or after i where a numeral starts, or text.size(). Numerals are rare
+// in prose, so this mostly skips.
 std::size_t next_numeral(std::string_view text, std::size_t i) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  while (i < n) {
-    const unsigned char b = p[i];
-    if (b < 0x80) {
-      if (b >= '0' && b <= '9') return i;
-      ++i;
-    } else if (b >= 0xE0 && b < 0xF0 && i + 2 < n) {
-      if ((kNumeralKeys[p[i + 1] & 63] >> (p[i + 2] & 63)) & 1 && may_start(text, i) == Start::numeral) return i;
-      i += 3;
-    } else {
-      i += char_length(b);
-    }
+  for (;;) {
+    i = kNumeralStarts.next(text, i);
+    if (i >= text.size() || may_start(text, i) == Start::numeral) return i;
+    i += 3;  // a three-byte character that only shares a numeral's key
   }
-  return n;
 }
 
 // The longest chain of qualifiers the grammar reads before a numeral: three, each with a
