@@ -38,6 +38,7 @@
 #include <array>
 #include <bitset>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <initializer_list>
 #include <string_view>
@@ -193,11 +194,29 @@ constexpr auto kSentenceEndBytes = [] {
   for (char c : {'\n', '!', '?', kFullStop[2]}) t[static_cast<unsigned char>(c)] = true;
   return t;
 }();
+// The first byte of s[from, to) that may end a sentence, or `to`: blocks of sixteen bytes
+// without one are skipped whole (prose has one every few dozen bytes: 0x82 also ends
+// many other characters).
+std::size_t next_end_byte(std::string_view s, std::size_t from, std::size_t to) {
+  using Bytes = unsigned char __attribute__((vector_size(16)));
+  std::size_t i = from;
+  for (; i + 16 <= to; i += 16) {
+    Bytes v;
+    std::memcpy(&v, s.data() + i, 16);
+    const auto hit = (v == Bytes{} + '\n') | (v == Bytes{} + '!') | (v == Bytes{} + '?') |
+                     (v == Bytes{} + static_cast<unsigned char>(kFullStop[2]));
+    std::uint64_t half[2];
+    std::memcpy(half, &hit, 16);
+    if (half[0] | half[1]) break;  // the byte loop below finds which
+  }
+  while (i < to && !kSentenceEndBytes[static_cast<unsigned char>(s[i])]) ++i;
+  return i;
+}
 std::size_t sentence_end(std::string_view s, std::size_t pos) {
   const std::size_t from = pos, limit = std::min(s.size(), pos + kMaxSentenceBytes);
   // A 。 starting before `limit` ends by limit + 2.
   for (const std::size_t last = std::min(s.size(), limit + 2); pos < last; ++pos) {
-    if (!kSentenceEndBytes[static_cast<unsigned char>(s[pos])]) continue;
+    if ((pos = next_end_byte(s, pos, last)) == last) break;
     const char c = s[pos];
     if (c == '\n' || c == '!' || c == '?') {
       if (pos < limit) return pos;
@@ -487,15 +506,16 @@ std::optional<grammar::Date> discovery_date(std::string_view body, std::optional
   // The dates of body[from, to), a period's start or end (「…から」) left out. With a
   // reference day, each date is read on its own and none crosses a line break, so the
   // dates of a span starting a line are those a scan of the whole body finds there: only
-  // the lines around discovery words are scanned. Without one, the first full date of the
-  // body becomes the reference, so the whole body is scanned once.
+  // the lines around discovery words are scanned, each once (the spans asked for move
+  // forward with the sentences, so the lines read are kept and extended). Without one,
+  // the first full date of the body becomes the reference, so the whole body is scanned
+  // once.
   std::vector<grammar::DateMatch> all_dates;
   bool all_dates_read = false;
-  std::vector<grammar::DateMatch> span_dates;
+  std::vector<grammar::DateMatch> span_dates;  // of body[span_from, span_to)
   std::size_t span_from = std::string_view::npos, span_to = 0;
   auto dates_of = [&](std::size_t from, std::size_t to) -> const std::vector<grammar::DateMatch>& {
     auto read = [&](std::size_t lo, std::size_t hi, std::vector<grammar::DateMatch>& out) {
-      out.clear();
       for (grammar::DateMatch m : grammar::find_dates(body.substr(lo, hi - lo), reference)) {
         m.begin += lo;
         m.end += lo;
@@ -510,9 +530,13 @@ std::optional<grammar::Date> discovery_date(std::string_view body, std::optional
       return all_dates;
     }
     const std::size_t line_end_at = std::min(body.find('\n', to), body.size());
-    if (from != span_from || line_end_at != span_to) {
+    if (span_from == std::string_view::npos || from < span_from || from > span_to + 1) {
+      span_dates.clear();
       read(from, line_end_at, span_dates);
       span_from = from;
+      span_to = line_end_at;
+    } else if (line_end_at > span_to) {  // span_to ends a line: the lines after it, read on
+      read(span_to, line_end_at, span_dates);
       span_to = line_end_at;
     }
     return span_dates;
