@@ -129,7 +129,7 @@ Result Classifier::classify(const Notice& notice, Scratch& scratch, Trace* trace
       break;
     }
   if (cp.outage && (r.facts.outage = run(*cp.outage, outage_slot))) fact_evidence("outage", *cp.outage);
-  detail::read_text_facts(s, notice, r.facts);
+  detail::read_text_facts(cp, s, notice, r.facts);
 
   // Damage by the JNSA model needs the data types and the count only.
   std::vector<const DataTypeDef*> exposed;

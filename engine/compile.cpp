@@ -4,6 +4,7 @@
 // one Vectorscan database of every term. Entry point: Classifier::compile.
 // Tests: tests/test_compile.cpp and the golden diagnostics in tests/data/check/.
 #include "engine/compiled.hpp"
+#include "engine/facts.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -143,6 +144,7 @@ class Compiler {
     order_rules();
     if (errors_) return false;
     share_subexpressions();
+    add_fact_words();
     return build_database();
   }
 
@@ -648,6 +650,30 @@ class Compiler {
       }
   }
 
+  // The words the facts look for (facts.cpp) join the one scan, after the pack's own
+  // patterns: each gets a term set, whose hits the facts read instead of searching the
+  // text again. A word the pack also uses shares its pattern.
+  void add_fact_words() {
+    out_.pack_patterns = static_cast<std::uint32_t>(out_.patterns.size());
+    for (std::string_view word : discovery_words()) {
+      Pattern p;
+      const std::string norm = normalize_term(word);
+      p.expression = escape_literal(norm);
+      p.is_literal = true;
+      p.literal_bytes = static_cast<std::uint32_t>(norm.size());
+      auto [at, added] = pattern_index_.emplace("l:" + p.expression, static_cast<std::uint32_t>(out_.patterns.size()));
+      if (added) out_.patterns.push_back(std::move(p));
+      out_.patterns[at->second].needs_all = true;
+      const std::vector<std::uint32_t> pats{at->second};
+      auto [set, new_set] = set_index_.emplace(pats, static_cast<std::uint32_t>(out_.sets.size()));
+      if (new_set) {
+        out_.patterns[at->second].sets.push_back(set->second);
+        out_.sets.push_back(TermSet{pats});
+      }
+      out_.discovery_word_sets.push_back(set->second);
+    }
+  }
+
   bool build_database() {
     if (out_.patterns.empty()) return true;
     for (const Pattern& p : out_.patterns) {
@@ -717,7 +743,7 @@ Classifier::Classifier(std::unique_ptr<detail::CompiledPack> impl) : impl_(std::
 Classifier::~Classifier() = default;
 
 const Pack& Classifier::pack() const { return *impl_->pack; }
-std::size_t Classifier::pattern_count() const { return impl_->patterns.size(); }
+std::size_t Classifier::pattern_count() const { return impl_->pack_patterns; }
 std::size_t Classifier::shared_subexpression_count() const { return impl_->memo_slots; }
 
 std::vector<std::pair<std::string, unsigned>> Classifier::patterns() const {

@@ -108,7 +108,8 @@ struct Label {
 struct CompiledPack {
   const Pack* pack = nullptr;
   std::unique_ptr<Pack> owned_pack;  // the classifier keeps the pack its programs point into
-  std::vector<Pattern> patterns;
+  std::vector<Pattern> patterns;             // the pack's, then the facts' words
+  std::uint32_t pack_patterns = 0;           // how many are the pack's
   std::vector<MatchTarget> targets;          // parallel to patterns
   std::vector<std::uint32_t> target_sets;
   std::vector<TermSet> sets;
@@ -123,6 +124,7 @@ struct CompiledPack {
   std::vector<SeverityWhy> severity_why;     // parallel to severity: what a result says of it
   bool uses_sentences = false;
   std::uint32_t memo_slots = 0;              // subexpressions shared between conditions
+  std::vector<std::uint32_t> discovery_word_sets;  // parallel to discovery_words() (facts.hpp)
   hs_database_t* database = nullptr;
   hs_scratch_t* scratch_prototype = nullptr;
 

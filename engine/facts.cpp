@@ -28,7 +28,8 @@
 // top or bottom of the body, else the input's `published`. discovered is the first date
 // that a sentence ties to 判明/発覚/確認/検知/気づ/連絡を受け… (not negated, not a date
 // bounding a period), month-days read with the published date as reference, never after
-// the published date.
+// the published date. The discovery words are found by the pack's one scan: the compiler
+// adds them to it (discovery_words(), CompiledPack::discovery_word_sets).
 #include "engine/facts.hpp"
 
 #include "grammar/date.hpp"
@@ -137,7 +138,7 @@ constexpr std::array<std::string_view, 6> kOrgCounters{"社", "団体", "法人"
 constexpr std::array<std::string_view, 3> kWorthCounters{"人分", "名分", "件分"};
 
 // Dates.
-const WordFinder kDiscoveryWords{
+const std::vector<std::string_view> kDiscoveryWords{
     "判明", "発覚", "確認", "検知", "検出", "気づ", "気付", "発見", "把握", "認知", "感知", "見つか",
     "連絡を受け", "報告を受け", "指摘を受け", "指摘により", "通報を受け", "情報提供を受け"};
 const WordFinder kPeriodWords{"から", "まで", "以前", "以降", "以後", "かけて", "~", "頃"};
@@ -493,13 +494,14 @@ std::optional<grammar::Date> input_date(const std::string& published) {
 // the line above (a timeline: 「1月14日(火)」 then 「…痕跡を確認しました。」). Dates that
 // bound a period (「…から」「…までの間」「…以前」) are when something lasted, not when it
 // was learned.
-std::optional<grammar::Date> discovery_date(std::string_view body, std::optional<grammar::Date> reference) {
-  // Every discovery word of the body, in order, found once; each sentence takes its own.
+std::optional<grammar::Date> discovery_date(const CompiledPack& pack, const ScratchState& s,
+                                            std::optional<grammar::Date> reference) {
+  const std::string_view body = s.body.text();
+  // Every discovery word of the body, in order, from the scan; each sentence takes its own.
   std::vector<std::pair<std::size_t, std::size_t>> all_words;  // (offset in body, length)
-  kDiscoveryWords.each(body, [&](std::size_t at, std::size_t k) {
-    all_words.emplace_back(at, kDiscoveryWords[k].size());
-    return true;
-  });
+  for (std::uint32_t set : pack.discovery_word_sets)
+    for (const Hit& h : s.hits_of(set))
+      if (h.start >= s.body_begin) all_words.emplace_back(h.start - s.body_begin, h.end - h.start);
   std::sort(all_words.begin(), all_words.end());
   if (all_words.empty()) return std::nullopt;  // then no sentence can name the day
 
@@ -588,13 +590,15 @@ std::optional<grammar::Date> discovery_date(std::string_view body, std::optional
 
 }  // namespace
 
-void read_text_facts(const ScratchState& s, const Notice& notice, Facts& facts) {
+const std::vector<std::string_view>& discovery_words() { return kDiscoveryWords; }
+
+void read_text_facts(const CompiledPack& pack, const ScratchState& s, const Notice& notice, Facts& facts) {
   read_affected(s, notice, facts);
 
   facts.published = title_date(s.title.text());
   if (!facts.published) facts.published = body_date(notice.text);
   if (!facts.published) facts.published = input_date(notice.published);
-  facts.discovered = discovery_date(s.body.text(), facts.published);
+  facts.discovered = discovery_date(pack, s, facts.published);
 }
 
 std::optional<double> jnsa_damage(const std::vector<const DataTypeDef*>& exposed, std::optional<double> affected) {

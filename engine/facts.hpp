@@ -6,9 +6,16 @@
 #include "engine/compiled.hpp"
 #include "engine/notice.hpp"
 
+#include <string_view>
+#include <vector>
+
 namespace shiwake::engine::detail {
 
-void read_text_facts(const ScratchState& s, const Notice& notice, Facts& facts);
+void read_text_facts(const CompiledPack& pack, const ScratchState& s, const Notice& notice, Facts& facts);
+
+// The words that tie a date to a discovery (判明, 発覚, 確認…), normalized. The compiler
+// adds them to the scan (CompiledPack::discovery_word_sets); the facts read their hits.
+const std::vector<std::string_view>& discovery_words();
 
 // E = V x affected with V = 500 x (10^(x-1) + 5^(y-1)) x I (TAXONOMY.md); nullopt when
 // the count is unknown.

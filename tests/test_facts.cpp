@@ -175,6 +175,26 @@ TEST_CASE("discovered: the date a sentence ties to 判明/発覚/確認/気づ, 
   }
 }
 
+TEST_CASE("discovered: the scan finds every discovery word, whatever the pack") {
+  // The words are patterns of the pack's own scan. A pack that uses one of them as a plain
+  // term (first hit only) must still report all of its hits to the facts, and a pack with
+  // no rules at all still reads the date.
+  const std::string title = "お知らせ 2024年6月3日";
+  const std::string body = "不正アクセスは確認されておりません。\n再調査の結果、2024年5月20日に流出を確認しました。";
+  for (const std::string yaml : {shiwake::test::one_rule_pack("\"確認\""), std::string("rules: []\n")}) {
+    CAPTURE(yaml);
+    auto c = shiwake::test::pack_from_yaml(yaml);
+    REQUIRE(c);
+    CHECK(c->pattern_count() == (yaml.find("確認") != std::string::npos ? 1u : 0u));  // the pack's own only
+    auto scratch = c->make_scratch();
+    shiwake::engine::Notice n;
+    n.id = "t";
+    n.title = title;
+    n.text = body;
+    CHECK(iso(c->classify(n, scratch).facts.discovered) == "2024-05-20");
+  }
+}
+
 TEST_CASE("jnsa_damage follows TAXONOMY.md's examples") {
   using shiwake::engine::DataTypeDef;
   auto type = [](const char* id, int x, int y) {
