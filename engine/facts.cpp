@@ -188,29 +188,29 @@ std::size_t sentence_start(std::string_view s, std::size_t pos) {
   }
   return pos;
 }
-// The bytes that may end a sentence: '\n', '!', '?' and the last byte of 。 (rarer in
-// Japanese text than its first, which every kana shares).
-constexpr auto kSentenceEndBytes = [] {
-  std::array<bool, 256> t{};
-  for (char c : {'\n', '!', '?', kFullStop[2]}) t[static_cast<unsigned char>(c)] = true;
-  return t;
-}();
-// The first byte of s[from, to) that may end a sentence, or `to`: blocks of sixteen bytes
-// without one are skipped whole (prose has one every few dozen bytes: 0x82 also ends
-// many other characters).
+// The first byte of s[from, to) that may end a sentence ('\n', '!', '?', or 0x82 after
+// 0x80, as 。 ends), or `to`. Blocks of sixteen bytes without one are skipped whole; 0x82
+// alone ends many kana, so only the pair marks a block.
 std::size_t next_end_byte(std::string_view s, std::size_t from, std::size_t to) {
   using Bytes = unsigned char __attribute__((vector_size(16)));
+  const auto stop_at = [&](std::size_t i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    return c == '\n' || c == '!' || c == '?' ||
+           (c == static_cast<unsigned char>(kFullStop[2]) && i > 0 && s[i - 1] == kFullStop[1]);
+  };
   std::size_t i = from;
-  for (; i + 16 <= to; i += 16) {
-    Bytes v;
+  for (; i + 17 <= to; i += 16) {
+    Bytes v, next;
     std::memcpy(&v, s.data() + i, 16);
+    std::memcpy(&next, s.data() + i + 1, 16);
     const auto hit = (v == Bytes{} + '\n') | (v == Bytes{} + '!') | (v == Bytes{} + '?') |
-                     (v == Bytes{} + static_cast<unsigned char>(kFullStop[2]));
+                     ((v == Bytes{} + static_cast<unsigned char>(kFullStop[1])) &
+                      (next == Bytes{} + static_cast<unsigned char>(kFullStop[2])));
     std::uint64_t half[2];
     std::memcpy(half, &hit, 16);
-    if (half[0] | half[1]) break;  // the byte loop below finds which
+    if (half[0] | half[1]) break;  // the byte loop below finds where
   }
-  while (i < to && !kSentenceEndBytes[static_cast<unsigned char>(s[i])]) ++i;
+  while (i < to && !stop_at(i)) ++i;
   return i;
 }
 std::size_t sentence_end(std::string_view s, std::size_t pos) {
@@ -591,6 +591,7 @@ std::optional<grammar::Date> discovery_date(const CompiledPack& pack, const Scra
 }  // namespace
 
 const std::vector<std::string_view>& discovery_words() { return kDiscoveryWords; }
+std::size_t facts_sentence_end(std::string_view s, std::size_t pos) { return sentence_end(s, pos); }
 
 void read_text_facts(const CompiledPack& pack, const ScratchState& s, const Notice& notice, Facts& facts) {
   read_affected(s, notice, facts);

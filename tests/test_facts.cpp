@@ -9,9 +9,11 @@
 #include "engine/notice_io.hpp"
 #include "support.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -192,6 +194,37 @@ TEST_CASE("discovered: the scan finds every discovery word, whatever the pack") 
     n.title = title;
     n.text = body;
     CHECK(iso(c->classify(n, scratch).facts.discovered) == "2024-05-20");
+  }
+}
+
+TEST_CASE("the facts' sentence end is found sixteen bytes at a time as it is byte by byte") {
+  // The reference: every byte in turn, as the rule reads (a sentence ends before a line
+  // break, ! or ?, after a 。 that starts in it, and is cut 1024 bytes on).
+  auto reference = [](std::string_view s, std::size_t pos) {
+    const std::size_t from = pos, limit = std::min(s.size(), pos + 1024);
+    for (; pos < std::min(s.size(), limit + 2); ++pos) {
+      const char c = s[pos];
+      if ((c == '\n' || c == '!' || c == '?') && pos < limit) return pos;
+      if (pos >= from + 2 && pos - 2 < limit && s.compare(pos - 2, 3, "。") == 0) return pos + 1;
+    }
+    return limit;
+  };
+  // Kana whose UTF-8 ends in 0x82 or holds 0x80, the marks themselves, and 、 (E3 80 81).
+  const std::vector<std::string> pieces{"る", "ろ", "タ", "あ", "、", "。", "\n", "!", "?", "a", "漢", "ー"};
+  std::mt19937 rng(3);
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const int length = std::uniform_int_distribution<int>(0, round % 10 == 0 ? 1200 : 60)(rng);
+    const int marks = std::uniform_int_distribution<int>(1, 40)(rng);  // how rare the marks are
+    for (int k = 0; k < length; ++k) {
+      const std::size_t pick = std::uniform_int_distribution<std::size_t>(0, pieces.size() - 1)(rng);
+      text += pick >= 4 && pick <= 8 && std::uniform_int_distribution<int>(0, marks)(rng) != 0 ? pieces[pick % 4] : pieces[pick];
+    }
+    for (std::size_t pos = 0; pos <= text.size(); pos += 1 + rng() % 7) {
+      CAPTURE(text);
+      CAPTURE(pos);
+      REQUIRE(shiwake::engine::detail::facts_sentence_end(text, pos) == reference(text, pos));
+    }
   }
 }
 
