@@ -72,14 +72,14 @@ void prepare_severity_why(CompiledPack& cp) {
 
 }  // namespace detail
 
-Result Classifier::classify(const Notice& notice, Scratch& scratch, Trace* trace) const {
-  const detail::CompiledPack& cp = *impl_;
+namespace {
+
+// Everything after the scan: the notice's hits are in `s`.
+Result classify_scanned(const detail::CompiledPack& cp, detail::ScratchState& s, const Notice& notice, Trace* trace) {
   const Pack& pack = *cp.pack;
-  detail::ScratchState& s = *scratch.state_;
   Result r;
   r.id = notice.id;
   r.title = notice.title;
-  detail::scan_notice(cp, s, notice.title, notice.text);
 
   // Trace slots: rules first, then data types, leak, outage, reportable, severity.
   const std::size_t data_type_slot = pack.rules.size(), leak_slot = data_type_slot + cp.data_types.size(),
@@ -183,6 +183,24 @@ Result Classifier::classify(const Notice& notice, Scratch& scratch, Trace* trace
     break;
   }
   return r;
+}
+
+}  // namespace
+
+Result Classifier::classify(const Notice& notice, Scratch& scratch, Trace* trace) const {
+  detail::scan_notice(*impl_, *scratch.state_, notice.title, notice.text);
+  return classify_scanned(*impl_, *scratch.state_, notice, trace);
+}
+
+void Classifier::classify_each(const Notice* const* notices, std::size_t n, Result* results, Scratch& scratch) const {
+  detail::ScratchState& s = *scratch.state_;
+  if (s.prescans.size() < n) s.prescans.resize(n);
+  for (std::size_t k = 0; k < n; ++k) detail::prepare(s.prescans[k], notices[k]->title, notices[k]->text);
+  for (std::size_t k = 0; k < n; ++k) detail::scan(*impl_, s, s.prescans[k]);
+  for (std::size_t k = 0; k < n; ++k) {
+    detail::load(*impl_, s, s.prescans[k]);
+    results[k] = classify_scanned(*impl_, s, *notices[k], nullptr);
+  }
 }
 
 }  // namespace shiwake::engine

@@ -135,6 +135,19 @@ struct Hit {
   std::uint32_t start = 0, end = 0;  // byte offsets in ScratchState::buffer
 };
 
+// A match as the scan reports it, before it is filed under its term sets.
+struct RawMatch {
+  std::uint32_t id, from, to;
+};
+
+// A notice normalized and scanned ahead of its evaluation (Classifier::classify_each).
+struct Prescan {
+  NormalizedText title, body;
+  std::string buffer;
+  std::uint32_t title_end = 0, body_begin = 0;
+  std::vector<RawMatch> matches;
+};
+
 // Per-thread state: the scan buffer, hits per term set, the unit boundaries.
 struct ScratchState {
   hs_scratch_t* scratch = nullptr;
@@ -144,6 +157,7 @@ struct ScratchState {
   std::vector<std::uint32_t> stamp;
   std::vector<std::uint32_t> touched;
   std::uint32_t generation = 0;  // of the notice scanned last
+  std::vector<Prescan> prescans;  // classify_each's notices, kept for their capacity
   // The verdicts of shared subexpressions over the whole notice: memo_value[k] holds when
   // memo_stamp[k] == generation.
   std::vector<std::uint32_t> memo_stamp;
@@ -196,6 +210,11 @@ void prepare_severity_why(CompiledPack& cp);
 
 // Scans `title` and `body` once; afterwards the hits of every term set are available.
 void scan_notice(const CompiledPack& pack, ScratchState& s, std::string_view title, std::string_view body);
+// The same in three steps, so that several notices can be scanned back to back: normalize
+// into a Prescan, scan it (recording the matches), then make it the scratch's notice.
+void prepare(Prescan& p, std::string_view title, std::string_view body);
+void scan(const CompiledPack& pack, ScratchState& s, Prescan& p);
+void load(const CompiledPack& pack, ScratchState& s, Prescan& p);
 
 // Sentence bounds of the whole buffer (ICU sentence breaks, plus the start of the body and
 // the end), computed once per notice.

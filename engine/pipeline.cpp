@@ -6,6 +6,7 @@
 
 #include "engine/result_json.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -59,17 +60,30 @@ StreamCounts classify_stream(const Classifier& classifier, NoticeReader& reader,
       notice_of.push_back(notices.size() - 1);
       ++counts.read;
     }
-    // Classify the batch: threads take items from a shared counter.
-    std::atomic<std::size_t> next_item{0};
+    // Classify the batch: threads take runs of kRun items from a shared counter and
+    // classify the notices of a run together (Classifier::classify_each).
+    constexpr std::size_t kRun = 64;
+    std::atomic<std::size_t> next_run{0};
     auto work = [&](unsigned t) {
-      for (std::size_t i = next_item++; i < items.size(); i = next_item++) {
-        if (notice_of[i] == static_cast<std::size_t>(-1)) continue;
-        const Notice& n = notices[notice_of[i]];
-        std::vector<std::string> warnings = std::move(items[i].result->warnings);
-        items[i].result = classifier.classify(n, scratch[t]);
-        items[i].result->warnings = std::move(warnings);
-        items[i].input_bytes = n.title.size() + n.text.size();
-        if (options.serialize) items[i].json = result_to_json(*items[i].result);
+      std::vector<const Notice*> run;
+      std::vector<std::size_t> run_items;
+      Result results[kRun];
+      for (std::size_t first = kRun * next_run++; first < items.size(); first = kRun * next_run++) {
+        run.clear();
+        run_items.clear();
+        for (std::size_t i = first; i < std::min(first + kRun, items.size()); ++i)
+          if (notice_of[i] != static_cast<std::size_t>(-1)) {
+            run.push_back(&notices[notice_of[i]]);
+            run_items.push_back(i);
+          }
+        classifier.classify_each(run.data(), run.size(), results, scratch[t]);
+        for (std::size_t k = 0; k < run.size(); ++k) {
+          StreamItem& item = items[run_items[k]];
+          results[k].warnings = std::move(item.result->warnings);
+          item.result = std::move(results[k]);
+          item.input_bytes = run[k]->title.size() + run[k]->text.size();
+          if (options.serialize) item.json = result_to_json(*item.result);
+        }
       }
     };
     if (threads == 1 || items.size() < 2) {

@@ -22,26 +22,9 @@ ScratchState::~ScratchState() {
 
 namespace {
 
-struct ScanContext {
-  const CompiledPack* pack;
-  ScratchState* s;
-};
-
-int on_match(unsigned int id, unsigned long long from, unsigned long long to, unsigned int, void* ctx) {
-  auto* c = static_cast<ScanContext*>(ctx);
-  const MatchTarget& t = c->pack->targets[id];
-  ScratchState& s = *c->s;
-  Hit h{static_cast<std::uint32_t>(t.is_literal ? to - t.literal_bytes : from), static_cast<std::uint32_t>(to)};
-  const std::uint32_t* sets = c->pack->target_sets.data() + t.first_set;
-  for (std::uint32_t k = 0; k < t.set_count; ++k) {
-    const std::uint32_t set = sets[k];
-    if (s.stamp[set] != s.generation) {
-      s.stamp[set] = s.generation;
-      s.hits[set].clear();
-      s.touched.push_back(set);
-    }
-    s.hits[set].push_back(h);
-  }
+int record_match(unsigned int id, unsigned long long from, unsigned long long to, unsigned int, void* ctx) {
+  static_cast<std::vector<RawMatch>*>(ctx)->push_back(
+      RawMatch{id, static_cast<std::uint32_t>(from), static_cast<std::uint32_t>(to)});
   return 0;
 }
 
@@ -208,15 +191,32 @@ Window sentence_around(ScratchState& s, std::uint32_t pos) {
   return {*(j - 1), *j};
 }
 
-void scan_notice(const CompiledPack& pack, ScratchState& s, std::string_view title, std::string_view body) {
-  s.title = normalize(title);
-  s.body = normalize(body);
-  s.buffer.clear();
-  s.buffer += s.title.text();
-  s.title_end = static_cast<std::uint32_t>(s.buffer.size());
-  s.buffer += "\n\n";
-  s.body_begin = static_cast<std::uint32_t>(s.buffer.size());
-  s.buffer += s.body.text();
+void prepare(Prescan& p, std::string_view title, std::string_view body) {
+  p.title = normalize(title);
+  p.body = normalize(body);
+  p.buffer.clear();
+  p.buffer += p.title.text();
+  p.title_end = static_cast<std::uint32_t>(p.buffer.size());
+  p.buffer += "\n\n";
+  p.body_begin = static_cast<std::uint32_t>(p.buffer.size());
+  p.buffer += p.body.text();
+}
+
+void scan(const CompiledPack& pack, ScratchState& s, Prescan& p) {
+  p.matches.clear();
+  if (!pack.database) return;
+  hs_scan_stream(s.stream, p.buffer.data(), static_cast<unsigned>(p.buffer.size()), 0, s.scratch, record_match, &p.matches);
+  // Ends the notice: reports what matches at its end ($) and readies the stream for the next.
+  hs_reset_stream(s.stream, 0, s.scratch, record_match, &p.matches);
+}
+
+void load(const CompiledPack& pack, ScratchState& s, Prescan& p) {
+  // Swapped, not copied: each side keeps the other's capacity for its next notice.
+  std::swap(s.title, p.title);
+  std::swap(s.body, p.body);
+  std::swap(s.buffer, p.buffer);
+  s.title_end = p.title_end;
+  s.body_begin = p.body_begin;
   s.sentences_ready = s.paragraphs_ready = false;
   s.line_units.clear();
   s.line_starts.clear();
@@ -229,11 +229,21 @@ void scan_notice(const CompiledPack& pack, ScratchState& s, std::string_view tit
     s.generation = 1;
   }
   s.touched.clear();
-  if (!pack.database) return;
-  ScanContext ctx{&pack, &s};
-  hs_scan_stream(s.stream, s.buffer.data(), static_cast<unsigned>(s.buffer.size()), 0, s.scratch, on_match, &ctx);
-  // Ends the notice: reports what matches at its end ($) and readies the stream for the next.
-  hs_reset_stream(s.stream, 0, s.scratch, on_match, &ctx);
+  // Each match under every term set that holds its pattern.
+  for (const RawMatch& m : p.matches) {
+    const MatchTarget& t = pack.targets[m.id];
+    const Hit h{t.is_literal ? m.to - t.literal_bytes : m.from, m.to};
+    const std::uint32_t* sets = pack.target_sets.data() + t.first_set;
+    for (std::uint32_t k = 0; k < t.set_count; ++k) {
+      const std::uint32_t set = sets[k];
+      if (s.stamp[set] != s.generation) {
+        s.stamp[set] = s.generation;
+        s.hits[set].clear();
+        s.touched.push_back(set);
+      }
+      s.hits[set].push_back(h);
+    }
+  }
   // Hits arrive in order of their end; evaluation wants them by start, once each.
   for (std::uint32_t set : s.touched) {
     auto& hs = s.hits[set];
@@ -241,6 +251,14 @@ void scan_notice(const CompiledPack& pack, ScratchState& s, std::string_view tit
     hs.erase(std::unique(hs.begin(), hs.end(), [](const Hit& a, const Hit& b) { return a.start == b.start && a.end == b.end; }),
              hs.end());
   }
+}
+
+void scan_notice(const CompiledPack& pack, ScratchState& s, std::string_view title, std::string_view body) {
+  if (s.prescans.empty()) s.prescans.emplace_back();
+  Prescan& p = s.prescans.front();
+  prepare(p, title, body);
+  scan(pack, s, p);
+  load(pack, s, p);
 }
 
 Evidence to_evidence(const ScratchState& s, const Hit& h, std::string_view title, std::string_view body) {

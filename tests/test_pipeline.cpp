@@ -1,9 +1,12 @@
 // classify_stream: every record in input order and byte-identical output for any thread
-// count and batch size, with the shipped pack over the corpus; counts that add up.
+// count and batch size, with the shipped pack over the corpus; counts that add up; and
+// classify_each, which the stream uses, against classify.
 #include "engine/pipeline.hpp"
+#include "engine/result_json.hpp"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -52,6 +55,33 @@ TEST_CASE("output is byte-identical for any thread count and batch size") {
       CAPTURE(batch);
       CHECK(run(*c, inputs, threads, batch) == one);
     }
+}
+
+TEST_CASE("classify_each gives what classify gives, one notice at a time") {
+  // The stream classifies runs of notices together (normalized, then scanned, back to
+  // back); each result must be the one a lone classify() gives, whatever the run's length.
+  auto c = shipped();
+  const std::string corpus = std::string(SHIWAKE_SOURCE_DIR) + "/corpus/notices.jsonl";
+  shiwake::engine::NoticeReader reader({corpus});
+  std::vector<shiwake::engine::Notice> notices;
+  while (auto x = reader.next())
+    if (auto* n = std::get_if<shiwake::engine::Notice>(&*x)) notices.push_back(std::move(*n));
+  REQUIRE(notices.size() >= 50);
+  std::vector<std::string> alone;
+  auto scratch = c->make_scratch();
+  for (const auto& n : notices) alone.push_back(shiwake::engine::result_to_json(c->classify(n, scratch)));
+  for (std::size_t run : {std::size_t(1), std::size_t(3), std::size_t(16), notices.size()}) {
+    CAPTURE(run);
+    auto each_scratch = c->make_scratch();
+    for (std::size_t first = 0; first < notices.size(); first += run) {
+      const std::size_t n = std::min(run, notices.size() - first);
+      std::vector<const shiwake::engine::Notice*> ptrs;
+      for (std::size_t k = 0; k < n; ++k) ptrs.push_back(&notices[first + k]);
+      std::vector<shiwake::engine::Result> results(n);
+      c->classify_each(ptrs.data(), n, results.data(), each_scratch);
+      for (std::size_t k = 0; k < n; ++k) CHECK(shiwake::engine::result_to_json(results[k]) == alone[first + k]);
+    }
+  }
 }
 
 TEST_CASE("records come out in input order, errors in their place") {
