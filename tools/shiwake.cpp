@@ -37,6 +37,9 @@ void usage(std::ostream& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Nothing here writes through C's stdio, so the C++ streams need not keep in step with
+  // it; unsynchronized, std::cin and std::cout buffer as files do (classify streams both).
+  std::ios::sync_with_stdio(false);
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
     usage(argc < 2 ? std::cerr : std::cout);
     return argc < 2 ? 2 : 0;
