@@ -40,8 +40,11 @@ std::uint32_t code_point_offset(std::string_view text, std::vector<std::uint32_t
     while (n > 8 && pos + 8 <= text.size()) {
       std::uint64_t w;
       std::memcpy(&w, p + pos, 8);
-      // A continuation byte is 10xxxxxx: its top bit set and the one below clear.
-      const auto continuations = static_cast<std::size_t>(__builtin_popcountll(w & ~(w << 1) & 0x8080808080808080ULL));
+      // A continuation byte is 10xxxxxx: its top bit set and the one below clear. Each
+      // byte of `flags` is 1 or 0; the multiplication sums them into the top byte (the
+      // baseline x86-64 has no popcount instruction).
+      const std::uint64_t flags = (w & ~(w << 1) & 0x8080808080808080ULL) >> 7;
+      const auto continuations = static_cast<std::size_t>((flags * 0x0101010101010101ULL) >> 56);
       pos += 8;
       n -= 8 - continuations;
     }
