@@ -201,6 +201,12 @@ void Classifier::classify_each(const Notice* const* notices, std::size_t n, Resu
     detail::load(*impl_, s, s.prescans[k]);
     results[k] = classify_scanned(*impl_, s, *notices[k], nullptr);
   }
+  // A run of huge notices would leave every slot holding their buffers: only slots of
+  // ordinary size are kept for their capacity.
+  constexpr std::size_t kKeepBytes = 1 << 20;
+  for (detail::Prescan& p : s.prescans)
+    if (p.buffer.capacity() > kKeepBytes || p.title.text().capacity() > kKeepBytes || p.body.text().capacity() > kKeepBytes)
+      p = detail::Prescan{};
 }
 
 }  // namespace shiwake::engine
