@@ -77,7 +77,6 @@ bool may_start_date(std::string_view s, std::size_t i) {
 
 // Where candidate() may hold: digits, r h s, and the first characters of the era names.
 constexpr detail::CharSkip<0xE4, 0xE6> kCandidates{"0123456789rhs", {U'令', U'平', U'昭', U'大', U'明'}};
-std::size_t next_candidate(std::string_view text, std::size_t i) { return kCandidates.next(text, i); }
 
 // A month-day right after 年 belongs to a year-month-day that failed the calendar check.
 bool after_year(std::string_view s, std::size_t i) { return i >= 3 && s.substr(i - 3, 3) == "年"; }
@@ -125,7 +124,7 @@ std::vector<DateMatch> scan_dates(std::string_view text, std::optional<Date> ref
     std::size_t begin, end;
   };
   std::vector<Raw> raw;
-  std::size_t i = prefilter ? next_candidate(text, 0) : 0;
+  std::size_t i = prefilter ? kCandidates.next(text, 0) : 0;
   while (i < text.size()) {
     if (candidate(text, i) && (!prefilter || !is_digit(text[i]) || may_start_date(text, i))) {
       DateParts parts;
@@ -136,13 +135,13 @@ std::vector<DateMatch> scan_dates(std::string_view text, std::optional<Date> ref
         if (parts.year == 0 || is_valid(full)) {
           raw.push_back({parts, i, end});
           if (!reference && parts.year != 0) reference = full;
-          i = prefilter ? next_candidate(text, end) : end;
+          i = prefilter ? kCandidates.next(text, end) : end;
           continue;
         }
       }
     }
     i += char_length(static_cast<unsigned char>(text[i]));
-    if (prefilter) i = next_candidate(text, i);
+    if (prefilter) i = kCandidates.next(text, i);
   }
 
   std::vector<DateMatch> found;

@@ -58,7 +58,7 @@ bool vague(std::string_view s, std::size_t i) {
 }
 
 // What the character at byte i may start, decided on the character alone: most
-// characters of a notice start nothing, and this runs on every one.
+// characters of a notice start nothing.
 enum class Start { nothing, numeral, qualifier };
 // The three-byte character at byte i as a code point; 0 when none starts there.
 char32_t three_byte_char(std::string_view s, std::size_t i) {

@@ -183,17 +183,12 @@ TEST_CASE("discovered: the scan finds every discovery word, whatever the pack") 
   // no rules at all still reads the date.
   const std::string title = "お知らせ 2024年6月3日";
   const std::string body = "不正アクセスは確認されておりません。\n再調査の結果、2024年5月20日に流出を確認しました。";
-  for (const std::string yaml : {shiwake::test::one_rule_pack("\"確認\""), std::string("rules: []\n")}) {
+  for (const std::string& yaml : {shiwake::test::one_rule_pack("\"確認\""), std::string("rules: []\n")}) {
     CAPTURE(yaml);
     auto c = shiwake::test::pack_from_yaml(yaml);
     REQUIRE(c);
     CHECK(c->pattern_count() == (yaml.find("確認") != std::string::npos ? 1u : 0u));  // the pack's own only
-    auto scratch = c->make_scratch();
-    shiwake::engine::Notice n;
-    n.id = "t";
-    n.title = title;
-    n.text = body;
-    CHECK(iso(c->classify(n, scratch).facts.discovered) == "2024-05-20");
+    CHECK(iso(shiwake::test::classify(*c, title, body).facts.discovered) == "2024-05-20");
   }
 }
 

@@ -3,6 +3,7 @@
 // classify_each, which the stream uses, against classify.
 #include "engine/pipeline.hpp"
 #include "engine/result_json.hpp"
+#include "tests/support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -61,11 +62,7 @@ TEST_CASE("classify_each gives what classify gives, one notice at a time") {
   // The stream classifies runs of notices together (normalized, then scanned, back to
   // back); each result must be the one a lone classify() gives, whatever the run's length.
   auto c = shipped();
-  const std::string corpus = std::string(SHIWAKE_SOURCE_DIR) + "/corpus/notices.jsonl";
-  shiwake::engine::NoticeReader reader({corpus});
-  std::vector<shiwake::engine::Notice> notices;
-  while (auto x = reader.next())
-    if (auto* n = std::get_if<shiwake::engine::Notice>(&*x)) notices.push_back(std::move(*n));
+  const std::vector<shiwake::engine::Notice> notices = shiwake::test::corpus_notices();
   REQUIRE(notices.size() >= 50);
   std::vector<std::string> alone;
   auto scratch = c->make_scratch();
