@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 namespace shiwake::engine {
 
@@ -41,11 +42,19 @@ class JsonWriter {
   JsonWriter& end_object() { return close('}'); }
   JsonWriter& begin_array() { return open('['); }
   JsonWriter& end_array() { return close(']'); }
+  // Keys are this file's own names: plain ASCII, nothing to escape.
   JsonWriter& key(std::string_view k) {
     separate();
-    string_value(k);
-    out_ += ':';
+    out_ += '"';
+    out_ += k;
+    out_ += "\":";
     after_key_ = true;
+    return *this;
+  }
+  // Text that is already JSON (a value this writer wrote before).
+  JsonWriter& raw(std::string_view json) {
+    separate();
+    out_ += json;
     return *this;
   }
   JsonWriter& value(std::string_view v) {
@@ -106,6 +115,25 @@ class JsonWriter {
   // The same definition as U8_NEXT's (shortest form, no surrogates, at most U+10FFFF).
   static bool valid_utf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
 
+  // The first byte at or after i that JSON escapes (", \ or a control character), or
+  // s.size(). Sixteen bytes at a time: evidence and conditions are mostly plain text.
+  static std::size_t next_special(std::string_view s, std::size_t i) {
+    using Bytes = unsigned char __attribute__((vector_size(16)));
+    for (; i + 16 <= s.size(); i += 16) {
+      Bytes v;
+      std::memcpy(&v, s.data() + i, 16);
+      const auto hit = (v < Bytes{} + 0x20) | (v == Bytes{} + '"') | (v == Bytes{} + '\\');
+      std::uint64_t half[2];
+      std::memcpy(half, &hit, 16);
+      if (half[0] | half[1]) break;
+    }
+    for (; i < s.size(); ++i) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (c < 0x20 || c == '"' || c == '\\') return i;
+    }
+    return s.size();
+  }
+
   // nlohmann's escaping with ensure_ascii off: ", \ and control characters; other bytes
   // as they are. Invalid UTF-8 goes through nlohmann's own replacement.
   void string_value(std::string_view s) {
@@ -115,9 +143,8 @@ class JsonWriter {
     }
     out_ += '"';
     std::size_t plain = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
+    for (std::size_t i = next_special(s, 0); i < s.size(); i = next_special(s, i + 1)) {
       const unsigned char c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
       out_.append(s, plain, i - plain);
       plain = i + 1;
       switch (c) {
@@ -144,6 +171,34 @@ class JsonWriter {
   bool first_ = true;
   bool after_key_ = false;
 };
+
+// A severity entry's `why` is the same for every notice the entry decides, and it is about
+// half of a result line (the condition is written out): its JSON is kept, per thread, for
+// the last few distinct ones.
+const std::string& why_json(const SeverityWhy& why) {
+  struct Kept {
+    SeverityWhy why;
+    std::string json;
+  };
+  constexpr std::size_t kKept = 16;
+  thread_local std::vector<Kept> kept;
+  for (const Kept& k : kept)
+    if (k.why.level == why.level && k.why.where == why.where && k.why.condition == why.condition &&
+        k.why.why == why.why && k.why.facts_used == why.facts_used)
+      return k.json;
+  std::string json;
+  JsonWriter w(json);
+  w.begin_object();
+  w.key("level").value(why.level);
+  w.key("policy").value(why.where);
+  w.key("when").value(why.condition);
+  w.key("why").value(why.why);
+  w.key("facts").strings(why.facts_used);
+  w.end_object();
+  if (kept.size() == kKept) kept.erase(kept.begin());
+  kept.push_back({why, std::move(json)});
+  return kept.back().json;
+}
 
 void date_value(JsonWriter& w, const std::optional<grammar::ast::Date>& d) {
   if (d) w.value(to_iso(*d));
@@ -196,13 +251,7 @@ std::string result_to_json(const Result& r) {
     w.end_object();
   }
   w.end_array();
-  w.key("why").begin_object();
-  w.key("level").value(r.why.level);
-  w.key("policy").value(r.why.where);
-  w.key("when").value(r.why.condition);
-  w.key("why").value(r.why.why);
-  w.key("facts").strings(r.why.facts_used);
-  w.end_object();
+  w.key("why").raw(why_json(r.why));
   if (!r.warnings.empty()) w.key("warnings").strings(r.warnings);
   w.end_object();
   return out;
