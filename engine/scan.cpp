@@ -247,10 +247,15 @@ void load(const CompiledPack& pack, ScratchState& s, Prescan& p) {
       s.hits[set].push_back(h);
     }
   }
-  // Hits arrive in order of their end; evaluation wants them by start, once each.
+  // Hits arrive in order of their end; evaluation wants them by start, once each. Most
+  // sets are in that order already (one literal's hits, or a single hit): they are only
+  // checked.
+  const auto before = [](const Hit& a, const Hit& b) { return a.start != b.start ? a.start < b.start : a.end < b.end; };
   for (std::uint32_t set : s.touched) {
     auto& hs = s.hits[set];
-    std::sort(hs.begin(), hs.end(), [](const Hit& a, const Hit& b) { return a.start != b.start ? a.start < b.start : a.end < b.end; });
+    if (std::adjacent_find(hs.begin(), hs.end(), [&](const Hit& a, const Hit& b) { return !before(a, b); }) == hs.end())
+      continue;
+    std::sort(hs.begin(), hs.end(), before);
     hs.erase(std::unique(hs.begin(), hs.end(), [](const Hit& a, const Hit& b) { return a.start == b.start && a.end == b.end; }),
              hs.end());
   }
