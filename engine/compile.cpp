@@ -5,6 +5,7 @@
 // Tests: tests/test_compile.cpp and the golden diagnostics in tests/data/check/.
 #include "engine/compiled.hpp"
 #include "engine/facts.hpp"
+#include "engine/finite_regex.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -42,6 +43,9 @@ std::string escape_literal(std::string_view s) {
   }
   return out;
 }
+
+// A regex matching at most this many strings is scanned as its strings (build_database).
+constexpr std::size_t kMaxRegexStrings = 64;
 
 // Literals whose positions nothing needs report once; regexes need their start.
 unsigned scan_flags(const Pattern& p) {
@@ -124,7 +128,8 @@ Requirement requirement_of(const Program& p) {
 
 class Compiler {
  public:
-  Compiler(const Pack& pack, CompiledPack& out, std::vector<Diagnostic>& diags) : pack_(pack), out_(out), diags_(diags) {}
+  Compiler(const Pack& pack, CompiledPack& out, std::vector<Diagnostic>& diags, const Classifier::Options& options)
+      : pack_(pack), out_(out), diags_(diags), options_(options) {}
 
   bool run() {
     index_names();
@@ -676,17 +681,44 @@ class Compiler {
 
   bool build_database() {
     if (out_.patterns.empty()) return true;
-    for (const Pattern& p : out_.patterns) {
-      out_.targets.push_back({static_cast<std::uint32_t>(out_.target_sets.size()),
-                              static_cast<std::uint32_t>(p.sets.size()), p.literal_bytes, p.is_literal});
+    // Each pattern is one expression, but a regex of a few strings is its strings.
+    for (std::size_t i = 0; i < out_.patterns.size(); ++i) {
+      const Pattern& p = out_.patterns[i];
+      MatchTarget t{static_cast<std::uint32_t>(out_.target_sets.size()), static_cast<std::uint32_t>(p.sets.size()),
+                    p.literal_bytes, p.is_literal};
       out_.target_sets.insert(out_.target_sets.end(), p.sets.begin(), p.sets.end());
+      std::optional<std::vector<std::string>> strings;
+      if (!p.is_literal && options_.expand_finite_regexes) strings = finite_language(p.expression, kMaxRegexStrings);
+      if (!strings) {
+        out_.targets.push_back(t);
+        out_.expressions.emplace_back(p.expression, scan_flags(p));
+        continue;
+      }
+      // Two strings end at the same byte only when one is a suffix of the other: without
+      // such a pair, every match of a string is the regex's own.
+      const bool suffixes = std::any_of(strings->begin(), strings->end(), [&](const std::string& a) {
+        return std::any_of(strings->begin(), strings->end(), [&](const std::string& b) {
+          return b.size() < a.size() && a.compare(a.size() - b.size(), b.size(), b) == 0;
+        });
+      });
+      for (const std::string& text : *strings) {
+        Pattern literal;
+        literal.is_literal = true;
+        literal.needs_all = p.needs_all;
+        MatchTarget st = t;
+        st.is_literal = true;
+        st.is_regex_string = suffixes;
+        st.literal_bytes = static_cast<std::uint32_t>(text.size());
+        st.pattern = static_cast<std::uint32_t>(i);
+        out_.targets.push_back(st);
+        out_.expressions.emplace_back(escape_literal(text), scan_flags(literal));
+      }
     }
     std::vector<const char*> exprs;
     std::vector<unsigned> flags, ids;
-    for (std::size_t i = 0; i < out_.patterns.size(); ++i) {
-      const Pattern& p = out_.patterns[i];
-      exprs.push_back(p.expression.c_str());
-      flags.push_back(scan_flags(p));
+    for (std::size_t i = 0; i < out_.expressions.size(); ++i) {
+      exprs.push_back(out_.expressions[i].first.c_str());
+      flags.push_back(out_.expressions[i].second);
       ids.push_back(static_cast<unsigned>(i));
     }
     hs_compile_error_t* err = nullptr;
@@ -699,7 +731,7 @@ class Compiler {
       Diagnostic d;
       d.file = pack_.dir.string();
       d.message = "the scan database could not be built: " + std::string(err ? err->message : "unknown error");
-      if (err && err->expression >= 0) d.message += " (pattern /" + out_.patterns[err->expression].expression + "/)";
+      if (err && err->expression >= 0) d.message += " (pattern /" + out_.expressions[err->expression].first + "/)";
       hs_free_compile_error(err);
       error(std::move(d));
       return false;
@@ -717,6 +749,7 @@ class Compiler {
   const Pack& pack_;
   CompiledPack& out_;
   std::vector<Diagnostic>& diags_;
+  const Classifier::Options& options_;
   std::size_t errors_ = 0;
   std::map<std::string, std::size_t> lists_, rules_, data_types_;
   std::map<std::string, std::uint32_t> label_index_;
@@ -746,18 +779,13 @@ const Pack& Classifier::pack() const { return *impl_->pack; }
 std::size_t Classifier::pattern_count() const { return impl_->pack_patterns; }
 std::size_t Classifier::shared_subexpression_count() const { return impl_->memo_slots; }
 
-std::vector<std::pair<std::string, unsigned>> Classifier::patterns() const {
-  std::vector<std::pair<std::string, unsigned>> out;
-  out.reserve(impl_->patterns.size());
-  for (const detail::Pattern& p : impl_->patterns) out.emplace_back(p.expression, detail::scan_flags(p));
-  return out;
-}
+std::vector<std::pair<std::string, unsigned>> Classifier::patterns() const { return impl_->expressions; }
 
-std::unique_ptr<Classifier> Classifier::compile(Pack pack, std::vector<Diagnostic>& diagnostics) {
+std::unique_ptr<Classifier> Classifier::compile(Pack pack, std::vector<Diagnostic>& diagnostics, const Options& options) {
   auto impl = std::make_unique<detail::CompiledPack>();
   impl->owned_pack = std::make_unique<Pack>(std::move(pack));
   impl->pack = impl->owned_pack.get();
-  detail::Compiler compiler(*impl->pack, *impl, diagnostics);
+  detail::Compiler compiler(*impl->pack, *impl, diagnostics, options);
   if (!compiler.run()) return nullptr;
   detail::prepare_severity_why(*impl);
   return std::unique_ptr<Classifier>(new Classifier(std::move(impl)));

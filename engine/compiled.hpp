@@ -39,10 +39,17 @@ struct Pattern {
 
 // What on_match needs of a pattern, packed: the scan calls it for every match, and the
 // patterns themselves (expression strings and all) would spread it over far more cache.
+// Indexed by the id of an expression of the database: a pattern's own, or one string of a
+// regex scanned as its strings (finite_regex.hpp), which reports as that regex: for each
+// end, the leftmost start among its strings' matches ending there (as the regex's own
+// start-of-match report would). Only a regex with a string that ends another needs that
+// choice (is_regex_string); the strings of any other are filed as literals.
 struct MatchTarget {
   std::uint32_t first_set = 0, set_count = 0;  // its term sets in CompiledPack::target_sets
   std::uint32_t literal_bytes = 0;  // for literals: start = end - literal_bytes
   bool is_literal = false;          // else the scan reports the start
+  bool is_regex_string = false;     // one string of such a regex: `pattern` is the regex
+  std::uint32_t pattern = 0;
 };
 
 struct TermSet {
@@ -110,7 +117,8 @@ struct CompiledPack {
   std::unique_ptr<Pack> owned_pack;  // the classifier keeps the pack its programs point into
   std::vector<Pattern> patterns;             // the pack's, then the facts' words
   std::uint32_t pack_patterns = 0;           // how many are the pack's
-  std::vector<MatchTarget> targets;          // parallel to patterns
+  std::vector<MatchTarget> targets;          // by expression id of the database
+  std::vector<std::pair<std::string, unsigned>> expressions;  // by id: expression, flags
   std::vector<std::uint32_t> target_sets;
   std::vector<TermSet> sets;
   std::vector<CompiledRule> rules;           // parallel to pack->rules
@@ -139,6 +147,11 @@ struct Hit {
 struct RawMatch {
   std::uint32_t id, from, to;
 };
+// A match of one string of a regex scanned as its strings, while its regex's leftmost
+// start at that end is found.
+struct RegexStringMatch {
+  std::uint32_t pattern, to, from, id;
+};
 
 // A notice normalized and scanned ahead of its evaluation (Classifier::classify_each).
 struct Prescan {
@@ -156,6 +169,7 @@ struct ScratchState {
   std::vector<std::vector<Hit>> hits;   // per term set; valid when stamp[set] == generation
   std::vector<std::uint32_t> stamp;
   std::vector<std::uint32_t> touched;
+  std::vector<RegexStringMatch> regex_strings;  // load's, kept for its capacity
   std::uint32_t generation = 0;  // of the notice scanned last
   std::vector<Prescan> prescans;  // classify_each's notices, kept for their capacity
   // The verdicts of shared subexpressions over the whole notice: memo_value[k] holds when

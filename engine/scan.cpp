@@ -233,9 +233,7 @@ void load(const CompiledPack& pack, ScratchState& s, Prescan& p) {
   }
   s.touched.clear();
   // Each match under every term set that holds its pattern.
-  for (const RawMatch& m : p.matches) {
-    const MatchTarget& t = pack.targets[m.id];
-    const Hit h{t.is_literal ? m.to - t.literal_bytes : m.from, m.to};
+  auto file = [&](const MatchTarget& t, Hit h) {
     const std::uint32_t* sets = pack.target_sets.data() + t.first_set;
     for (std::uint32_t k = 0; k < t.set_count; ++k) {
       const std::uint32_t set = sets[k];
@@ -246,6 +244,34 @@ void load(const CompiledPack& pack, ScratchState& s, Prescan& p) {
       }
       s.hits[set].push_back(h);
     }
+  };
+  s.regex_strings.clear();
+  for (const RawMatch& m : p.matches) {
+    const MatchTarget& t = pack.targets[m.id];
+    if (t.is_regex_string) s.regex_strings.push_back({t.pattern, m.to, m.to - t.literal_bytes, m.id});
+    else file(t, Hit{t.is_literal ? m.to - t.literal_bytes : m.from, m.to});
+  }
+  // A regex scanned as its strings: per end, the leftmost start, as its own scan reports.
+  // Matches come by end, so only the few ending at the same byte are sorted, unless the
+  // order was broken.
+  if (!s.regex_strings.empty()) {
+    auto& rs = s.regex_strings;
+    const auto by_end = [](const RegexStringMatch& a, const RegexStringMatch& b) {
+      return a.to != b.to ? a.to < b.to : a.pattern != b.pattern ? a.pattern < b.pattern : a.from < b.from;
+    };
+    if (!std::is_sorted(rs.begin(), rs.end(), [](const RegexStringMatch& a, const RegexStringMatch& b) { return a.to < b.to; })) {
+      std::sort(rs.begin(), rs.end(), by_end);
+    } else {
+      for (auto run = rs.begin(); run != rs.end();) {
+        auto next = run + 1;
+        while (next != rs.end() && next->to == run->to) ++next;
+        if (next - run > 1) std::sort(run, next, by_end);
+        run = next;
+      }
+    }
+    for (std::size_t k = 0; k < rs.size(); ++k)
+      if (k == 0 || rs[k].pattern != rs[k - 1].pattern || rs[k].to != rs[k - 1].to)
+        file(pack.targets[rs[k].id], Hit{rs[k].from, rs[k].to});
   }
   // Hits arrive in order of their end; evaluation wants them by start, once each. Most
   // sets are in that order already (one literal's hits, or a single hit): they are only

@@ -10,7 +10,8 @@
 // the raw text is scanned. No evaluation, facts or output: what is left when everything
 // else of ours costs nothing. Used by tools/bench.
 // Usage: shiwake_scan_floor --rules DIR [--threads N] [--block] [--normalize] INPUT.jsonl
-// Prints one line: "notices N bytes B seconds S scan_seconds T matches M patterns P rules R".
+// Prints one line: "notices N bytes B seconds S scan_seconds T matches M expressions E
+// rules R", E being the expressions of the scan database.
 #include "engine/notice_io.hpp"
 #include "engine/compiled.hpp"
 #include "engine/normalize.hpp"
@@ -165,7 +166,7 @@ int main(int argc, char** argv) {
   }
   hs_free_database(db);
   // scan_seconds: time inside hs_scan, divided by the threads (the scan's share of the wall time).
-  std::printf("notices %llu bytes %llu seconds %.4f scan_seconds %.4f matches %llu patterns %zu rules %zu\n",
+  std::printf("notices %llu bytes %llu seconds %.4f scan_seconds %.4f matches %llu expressions %zu rules %zu\n",
               static_cast<unsigned long long>(notices), static_cast<unsigned long long>(bytes), seconds,
               scan_total / threads, static_cast<unsigned long long>(total_matches), patterns.size(), classifier->pack().rules.size());
   return 0;
