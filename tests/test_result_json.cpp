@@ -85,6 +85,7 @@ Result result(std::string text, SeverityWhy w) {
 
 TEST_CASE("result_to_json writes what nlohmann writes, escapes anywhere in a string") {
   const std::string plain16 = "0123456789abcdef", japanese = "個人情報が漏えいした可能性";
+  static constexpr char kControls[] = "nul\0byte and \x01\x1f";
   std::vector<std::string> texts = {"",
                                     "plain",
                                     japanese,
@@ -92,7 +93,7 @@ TEST_CASE("result_to_json writes what nlohmann writes, escapes anywhere in a str
                                     plain16 + "\"" + plain16,
                                     plain16 + plain16 + "\\",
                                     japanese + "\n" + japanese + "\t\r\b\f",
-                                    std::string("nul\0byte and \x01\x1f", 17) + plain16,
+                                    std::string(kControls, sizeof kControls - 1) + plain16,
                                     plain16.substr(0, 15) + "\x7f" + "\x1e",
                                     "broken \xE3\x81 UTF-8 " + plain16 + "\"",
                                     std::string(200, 'x') + "\"" + std::string(31, 'y')};
