@@ -47,6 +47,8 @@ struct SeverityWhy {
   std::string where;      // file:line of that entry
   std::string why;        // its prose
   std::vector<std::string> facts_used;
+
+  bool operator==(const SeverityWhy&) const = default;
 };
 
 struct Result {

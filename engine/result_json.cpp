@@ -183,9 +183,7 @@ const std::string& why_json(const SeverityWhy& why) {
   constexpr std::size_t kKept = 16;
   thread_local std::vector<Kept> kept;
   for (const Kept& k : kept)
-    if (k.why.level == why.level && k.why.where == why.where && k.why.condition == why.condition &&
-        k.why.why == why.why && k.why.facts_used == why.facts_used)
-      return k.json;
+    if (k.why == why) return k.json;
   std::string json;
   JsonWriter w(json);
   w.begin_object();
