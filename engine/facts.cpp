@@ -509,16 +509,22 @@ std::optional<grammar::Date> discovery_date(const CompiledPack& pack, const Scra
   // reference day, each date is read on its own and none crosses a line break, so the
   // dates of a span starting a line are those a scan of the whole body finds there: only
   // the lines around discovery words are scanned, each once (the spans asked for move
-  // forward with the sentences, so the lines read are kept and extended). Without one,
-  // the first full date of the body becomes the reference, so the whole body is scanned
-  // once.
+  // forward with the sentences, so the lines read are kept and extended). Without one, a
+  // scan of the whole body takes its first full date as the reference; taking that date
+  // first reads the same dates. A body without a full date has none to read.
+  std::optional<grammar::Date> read_as_of = reference;
+  if (!read_as_of) {
+    const std::optional<grammar::DateMatch> first = grammar::first_full_date(body);
+    if (!first) return std::nullopt;
+    read_as_of = first->date;
+  }
   std::vector<grammar::DateMatch> all_dates;
   bool all_dates_read = false;
   std::vector<grammar::DateMatch> span_dates;  // of body[span_from, span_to)
   std::size_t span_from = std::string_view::npos, span_to = 0;
   auto dates_of = [&](std::size_t from, std::size_t to) -> const std::vector<grammar::DateMatch>& {
     auto read = [&](std::size_t lo, std::size_t hi, std::vector<grammar::DateMatch>& out) {
-      for (grammar::DateMatch m : grammar::find_dates(body.substr(lo, hi - lo), reference)) {
+      for (grammar::DateMatch m : grammar::find_dates(body.substr(lo, hi - lo), read_as_of)) {
         m.begin += lo;
         m.end += lo;
         std::string_view after = body.substr(m.end, forward_chars(body, m.end, 14, body.size()) - m.end);
@@ -526,7 +532,7 @@ std::optional<grammar::Date> discovery_date(const CompiledPack& pack, const Scra
         if (!contains_any(after, kPeriodWords)) out.push_back(m);
       }
     };
-    if (!reference || (from > 0 && body[from - 1] != '\n')) {
+    if (from > 0 && body[from - 1] != '\n') {
       if (!all_dates_read) read(0, body.size(), all_dates);
       all_dates_read = true;
       return all_dates;

@@ -118,7 +118,9 @@ int compare(const Date& a, const Date& b) {
 
 namespace {
 
-std::vector<DateMatch> scan_dates(std::string_view text, std::optional<Date> reference, bool prefilter) {
+// With `first_full`, the scan stops at the first full date (the reference it would take).
+std::vector<DateMatch> scan_dates(std::string_view text, std::optional<Date> reference, bool prefilter,
+                                  bool first_full = false) {
   struct Raw {
     DateParts parts;
     std::size_t begin, end;
@@ -134,6 +136,10 @@ std::vector<DateMatch> scan_dates(std::string_view text, std::optional<Date> ref
         const Date full{parts.era_base + parts.year, parts.month, parts.day};
         if (parts.year == 0 || is_valid(full)) {
           raw.push_back({parts, i, end});
+          if (first_full && parts.year != 0) {
+            raw = {raw.back()};
+            break;
+          }
           if (!reference && parts.year != 0) reference = full;
           i = prefilter ? kCandidates.next(text, end) : end;
           continue;
@@ -168,6 +174,11 @@ std::vector<DateMatch> scan_dates(std::string_view text, std::optional<Date> ref
 
 std::vector<DateMatch> find_dates(std::string_view text, std::optional<Date> reference) {
   return scan_dates(text, reference, true);
+}
+std::optional<DateMatch> first_full_date(std::string_view text) {
+  std::vector<DateMatch> found = scan_dates(text, std::nullopt, true, true);
+  if (found.empty()) return std::nullopt;
+  return found.back();
 }
 std::vector<DateMatch> find_dates_unfiltered(std::string_view text, std::optional<Date> reference) {
   return scan_dates(text, reference, false);

@@ -58,6 +58,9 @@ int compare(const Date& a, const Date& b);  // <0, 0, >0
 // Only Arabic digits: an OCR slip like 「2o24年2月29日」 yields no date (a guessed year
 // would be worse than none), nor do 8-digit 20240229 and two-digit years.
 std::vector<DateMatch> find_dates(std::string_view normalized, std::optional<Date> reference = std::nullopt);
+// The full date find_dates takes as its reference when given none: the first date with a
+// year in its scan of `normalized`, found without scanning past it.
+std::optional<DateMatch> first_full_date(std::string_view normalized);
 // For tests: the same scan, parsing from every digit the date check would skip.
 std::vector<DateMatch> find_dates_unfiltered(std::string_view normalized, std::optional<Date> reference = std::nullopt);
 

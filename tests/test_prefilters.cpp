@@ -1,7 +1,8 @@
 // find_quantities and find_dates skip, before parsing, the numbers that no counter or date
 // form can follow. The skip must lose nothing: each finds exactly what the same scan finds
 // when it parses every candidate, on the corpus and on random texts dense in numbers,
-// counters, date marks and separators.
+// counters, date marks and separators. first_full_date, which stops the date scan early,
+// is checked on the same texts.
 #include "engine/normalize.hpp"
 #include "grammar/date.hpp"
 #include "grammar/quantity.hpp"
@@ -9,6 +10,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -38,6 +40,16 @@ int differences(const std::string& text) {
   if (!same) {
     ++bad;
     MESSAGE("dates differ on: ", text);
+  }
+  // The reference a scan without one takes: its first date with a year.
+  const auto first = shiwake::grammar::first_full_date(text);
+  auto full = std::find_if(d.begin(), d.end(), [](const auto& m) { return !m.year_inferred; });
+  same = first ? full != d.end() && first->begin == full->begin && first->end == full->end &&
+                     shiwake::grammar::compare(first->date, full->date) == 0
+               : full == d.end();
+  if (!same) {
+    ++bad;
+    MESSAGE("the first full date differs on: ", text);
   }
   return bad;
 }
