@@ -91,12 +91,9 @@ Start may_start(std::string_view s, std::size_t i) {
   }
 }
 
-// Whether the numeral starting at byte i can be followed by a counter, decided without the
-// parser: a counter comes right after the numeral (a space and 余 may come between), and
-// no counter begins with a character a numeral may hold, so it begins where the longest
-// run of numeral characters from i ends (or after a 余 there). Most numbers of a notice
-// (dates, times, phone numbers) fail here and are never parsed.
-bool may_precede_counter(std::string_view s, std::size_t i) {
+// Where the run of characters a numeral may hold (digits, ',', '.', spaces and the kanji
+// numerals) starting at byte i ends.
+std::size_t numeral_run_end(std::string_view s, std::size_t i) {
   for (;;) {
     if (i < s.size() && (is_digit(s[i]) || s[i] == ',' || s[i] == '.' || s[i] == ' ')) {
       ++i;
@@ -110,8 +107,16 @@ bool may_precede_counter(std::string_view s, std::size_t i) {
       default:
         break;
     }
-    break;
+    return i;
   }
+}
+
+// Whether a numeral whose run of numeral characters ends at byte i can be followed by a
+// counter, decided without the parser: a counter comes right after the numeral (a space
+// and 余 may come between), and no counter begins with a character a numeral may hold, so
+// it begins where the run ends (or after a 余 there). Most numbers of a notice (dates,
+// times, phone numbers) fail here and are never parsed.
+bool may_precede_counter(std::string_view s, std::size_t i) {
   if (three_byte_char(s, i) == U'余') i += 3;
   // The first characters of the counters (quantity_def.hpp).
   switch (three_byte_char(s, i)) {
@@ -188,7 +193,9 @@ constexpr std::size_t kMaxQualifierChain = [] {
 // numeral, so the scan goes from numeral to numeral: before each, only the qualifiers
 // close enough for a chain of them to reach it can start a quantity (any other parse needs
 // a numeral in between, and there is none); then the numeral itself, parsed only when a
-// counter can follow it.
+// counter can follow it. When none can, none can follow any numeral of the same run
+// either (they all end where it ends), and the run holds no qualifier: the scan goes on
+// after the run.
 std::vector<Quantity> scan_numerals(std::string_view text) {
   std::vector<Quantity> found;
   std::size_t i = 0;
@@ -200,8 +207,14 @@ std::vector<Quantity> scan_numerals(std::string_view text) {
     std::size_t end = 0;
     for (; q < at && !end; q += char_length(static_cast<unsigned char>(text[q])))
       if (may_start(text, q) == Start::qualifier && starts_qualifier(text, q)) end = parse_at(text, q, found);
-    if (!end && !inside_numeral(text, at) && !vague(text, at) && may_precede_counter(text, at))
-      end = parse_at(text, at, found);
+    if (!end && !inside_numeral(text, at)) {
+      const std::size_t run_end = numeral_run_end(text, at);
+      if (!may_precede_counter(text, run_end)) {
+        i = run_end;
+        continue;
+      }
+      if (!vague(text, at)) end = parse_at(text, at, found);
+    }
     i = end ? end : at + char_length(static_cast<unsigned char>(text[at]));
   }
   return found;
