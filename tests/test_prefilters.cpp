@@ -4,6 +4,7 @@
 // counters, date marks and separators. first_full_date, which stops the date scan early,
 // is checked on the same texts.
 #include "engine/normalize.hpp"
+#include "grammar/char_skip.hpp"
 #include "grammar/date.hpp"
 #include "grammar/quantity.hpp"
 #include "tests/support.hpp"
@@ -99,5 +100,49 @@ TEST_CASE("dates in every era form are found with and without the prefilter") {
     CAPTURE(text);
     CHECK(find_dates(text).size() == 1);
     CHECK(differences(text) == 0);
+  }
+}
+
+TEST_CASE("CharSkip stops where a walk from character to character stops") {
+  using shiwake::grammar::detail::CharSkip;
+  // Few keys (tested sixteen bytes at a time) and many (walked), each against a walk that
+  // decodes every character and compares its 12 low bits with those of the set.
+  constexpr CharSkip<0xE4, 0xE6> few{"0123456789rhs", {U'令', U'平', U'昭', U'大', U'明'}};
+  constexpr CharSkip<0xE3, 0xE9> many{"0123456789", {U'〇', U'零', U'一', U'二', U'三', U'四', U'五', U'六', U'七', U'八',
+                                                     U'九', U'十', U'百', U'千'}};
+  const auto reference = [](std::string_view text, std::size_t i, std::string_view ascii,
+                            std::initializer_list<char32_t> set, unsigned char lo, unsigned char hi) {
+    while (i < text.size()) {
+      const auto b = static_cast<unsigned char>(text[i]);
+      const std::size_t length = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+      if (b < 0x80 && ascii.find(char(b)) != std::string_view::npos) return i;
+      if (length == 3 && b >= lo && b <= hi && i + 2 < text.size()) {
+        const char32_t low12 = (char32_t(text[i + 1] & 0x3F) << 6) | char32_t(text[i + 2] & 0x3F);
+        for (char32_t c : set)
+          if ((c & 0xFFF) == low12) return i;
+      }
+      i += length;
+    }
+    return text.size();
+  };
+  // Characters of the sets, others sharing their 12 low bits (U+5EE4 and U+6EE4 with 令,
+  // U+5007 with 〇), other kanji and kana, ASCII, a two-byte and a four-byte character.
+  const std::vector<std::string> palette{"令", "平", "昭", "大", "明", "一", "三", "十", "千", "〇", "零", "百", "丁", "万",
+                                         "犬", "本", "の", "ア", "ー", "a", "r", "h", "s", "0", "7", "9", " ", "\n",
+                                         "é", "😀", "年", "月", "日", "人", "件", "\u5EE4", "\u6EE4", "\u5007"};
+  std::mt19937 rng(5);
+  for (int n = 0; n < 3000; ++n) {
+    std::string text;
+    for (int k = std::uniform_int_distribution<int>(0, 60)(rng); k > 0; --k)
+      text += palette[std::uniform_int_distribution<std::size_t>(0, palette.size() - 1)(rng)];
+    CAPTURE(text);
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+      if (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;  // not a character's start
+      REQUIRE(few.next(text, i) == reference(text, i, "0123456789rhs", {U'令', U'平', U'昭', U'大', U'明'}, 0xE4, 0xE6));
+      REQUIRE(many.next(text, i) == reference(text, i, "0123456789",
+                                              {U'〇', U'零', U'一', U'二', U'三', U'四', U'五', U'六', U'七', U'八', U'九',
+                                               U'十', U'百', U'千'},
+                                              0xE3, 0xE9));
+    }
   }
 }
