@@ -21,8 +21,6 @@ namespace {
 
 using detail::CharSkip;
 
-constexpr std::array<std::string_view, 16> kNumeralChars{"〇", "零", "一", "二", "三", "四", "五", "六",
-                                                         "七", "八", "九", "十", "百", "千", "万", "億"};
 constexpr std::array<std::string_view, 8> kPrefixes{"約", "およそ", "最大", "合計", "計", "総数", "延べ", "うち"};
 
 // True when a qualifier of kPrefixes starts at byte i; each begins with its own character.
@@ -35,19 +33,6 @@ bool starts_qualifier(std::string_view s, std::size_t i) {
 std::size_t char_length(unsigned char b) { return b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4; }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// True when the character ending at byte i belongs to a numeral (so i is inside one).
-bool inside_numeral(std::string_view s, std::size_t i) {
-  if (i == 0) return false;
-  const char c = s[i - 1];
-  if (is_digit(c)) return true;
-  if (c == ',' || c == '.') return i >= 2 && is_digit(s[i - 2]);  // 「1,234」 but not 「...1,191件」
-  if (i < 3) return false;
-  const std::string_view prev = s.substr(i - 3, 3);
-  for (std::string_view k : kNumeralChars)
-    if (prev == k) return true;
-  return prev == "兆";
-}
 
 // 「数千人」「何百件」: a vague amount, not a count (but 「件数58件」 after a label is one).
 bool vague(std::string_view s, std::size_t i) {
@@ -64,6 +49,27 @@ enum class Start { nothing, numeral, qualifier };
 char32_t three_byte_char(std::string_view s, std::size_t i) {
   if (i + 3 > s.size() || (static_cast<unsigned char>(s[i]) & 0xF0) != 0xE0) return 0;
   return (char32_t(s[i] & 0x0F) << 12) | (char32_t(s[i + 1] & 0x3F) << 6) | char32_t(s[i + 2] & 0x3F);
+}
+
+// Whether a numeral may hold the (three-byte) character c besides digits.
+bool in_numeral(char32_t c) {
+  switch (c) {
+    case U'〇': case U'零': case U'一': case U'二': case U'三': case U'四': case U'五': case U'六': case U'七':
+    case U'八': case U'九': case U'十': case U'百': case U'千': case U'万': case U'億': case U'兆':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// True when the character ending at byte i belongs to a numeral (so i is inside one).
+bool inside_numeral(std::string_view s, std::size_t i) {
+  if (i == 0) return false;
+  const char c = s[i - 1];
+  if (is_digit(c)) return true;
+  if (c == ',' || c == '.') return i >= 2 && is_digit(s[i - 2]);  // 「1,234」 but not 「...1,191件」
+  if (i < 3 || (s[i - 2] & 0xC0) != 0x80 || (s[i - 1] & 0xC0) != 0x80) return false;
+  return in_numeral(three_byte_char(s, i - 3));
 }
 
 // One bit per code point of the Basic Multilingual Plane: set for the characters below.
@@ -99,15 +105,8 @@ std::size_t numeral_run_end(std::string_view s, std::size_t i) {
       ++i;
       continue;
     }
-    switch (three_byte_char(s, i)) {
-      case U'〇': case U'零': case U'一': case U'二': case U'三': case U'四': case U'五': case U'六': case U'七':
-      case U'八': case U'九': case U'十': case U'百': case U'千': case U'万': case U'億': case U'兆':
-        i += 3;
-        continue;
-      default:
-        break;
-    }
-    return i;
+    if (!in_numeral(three_byte_char(s, i))) return i;
+    i += 3;
   }
 }
 
