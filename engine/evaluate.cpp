@@ -5,6 +5,7 @@
 // Entry point: evaluate. Tests: tests/test_classify.cpp, tests/test_differential.cpp
 // (against the reference evaluator in tests/reference_evaluator.hpp).
 #include "engine/compiled.hpp"
+#include "engine/normalize.hpp"
 
 #include <boost/container/small_vector.hpp>
 
@@ -44,9 +45,7 @@ class Evaluator {
   }
 
   std::uint32_t chars_between(std::uint32_t lo, std::uint32_t hi) const {
-    std::uint32_t n = 0;
-    for (std::uint32_t i = lo; i < hi; ++i) n += (static_cast<unsigned char>(s_.buffer[i]) & 0xC0) != 0x80;
-    return n;
+    return count_chars(reinterpret_cast<const unsigned char*>(s_.buffer.data()) + lo, hi - lo);
   }
 
   // Gap in characters between two spans; 0 when they touch or overlap.
@@ -285,9 +284,13 @@ class Evaluator {
       case Op::near:
       case Op::before: {
         bool found = false;
-        Window wb = field_window(n.field_b, w);
+        const Window wb = field_window(n.field_b, w);
         each_hit(n.set, field_window(n.field, w), [&](const Hit& a) {
-          each_hit(n.set_b, wb, [&](const Hit& b) {
+          // A `before` needs b to start at or after a's end. Past 4 bytes a character, a b
+          // starting after a's end is too far, and so is every later one (hits come by start).
+          const Window from_a = n.op == Op::before ? Window{std::max(wb.lo, a.end), wb.hi} : wb;
+          each_hit(n.set_b, from_a, [&](const Hit& b) {
+            if (b.start > a.end && b.start - a.end > 4 * n.number) return false;
             bool ok = n.op == Op::near ? within(std::min(a.end, b.end), std::max(a.start, b.start), n.number)
                                         : a.end <= b.start && within(a.end, b.start, n.number);
             if (ok) {

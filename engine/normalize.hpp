@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -38,6 +39,24 @@ inline char32_t decode(const unsigned char* s, std::size_t& i) {
                      (char32_t(s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
   i += 4;
   return c;
+}
+
+inline bool is_lead_byte(unsigned char b) { return (b & 0xC0) != 0x80; }
+
+// Code points starting in p[0, n): bytes that are not continuation bytes (10xxxxxx),
+// eight at a time since this runs over every byte of every notice.
+inline std::uint32_t count_chars(const unsigned char* p, std::size_t n) {
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  std::size_t count = n;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    const std::uint64_t continuation = w & ~(w << 1) & kHigh;  // bit 7 set, bit 6 clear
+    count -= ((continuation >> 7) * 0x0101010101010101ULL) >> 56;
+  }
+  for (; i < n; ++i) count -= !is_lead_byte(p[i]);
+  return std::uint32_t(count);
 }
 
 }  // namespace detail
