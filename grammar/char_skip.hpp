@@ -19,10 +19,10 @@ namespace shiwake::grammar::detail {
 // stopped at in full.
 //
 // A stop is an ASCII byte of the set, or a leading byte in range whose next two bytes
-// carry a key of the set. With a few keys, next() tests every byte, sixteen at a time; with
-// more, a compare per key costs more than walking from character to character. In valid
-// UTF-8 a stop always starts a character, so from a character's start both find the same;
-// in broken UTF-8 each finds a stop where the bytes it reads say so.
+// carry a key of the set. With a few keys, next() tests every byte, sixteen at a time;
+// with more, it walks from character to character. In valid UTF-8 a stop always starts a
+// character, so from a character's start both find the same; in broken UTF-8 each finds a
+// stop where the bytes it reads say so.
 template <unsigned char LeadLo, unsigned char LeadHi>
 class CharSkip {
  public:
@@ -42,12 +42,13 @@ class CharSkip {
       const auto lead = static_cast<unsigned char>(0xE0 | (c >> 12));
       if (c < 0x800 || c > 0xFFFF || lead < LeadLo || lead > LeadHi) throw "a character outside the leading bytes";
       const Key key{static_cast<unsigned char>((c >> 6) & 63), static_cast<unsigned char>(c & 63)};
-      bool known = false;
-      for (std::size_t k = 0; k < key_count_; ++k) known = known || (keys_[k].high == key.high && keys_[k].low == key.low);
-      if (known) continue;
-      if (key_count_ == keys_.size()) throw "too many three-byte characters";
-      keys_[key_count_++] = key;
+      if (!is_key(0x80 | key.high, 0x80 | key.low)) ++key_count_;
       key_bits_[key.high] |= std::uint64_t{1} << key.low;
+      bool high_known = false;
+      for (std::size_t k = 0; k < high_count_; ++k) high_known = high_known || highs_[k] == key.high;
+      if (high_known) continue;
+      if (high_count_ == highs_.size()) throw "too many three-byte characters";
+      highs_[high_count_++] = key.high;
     }
   }
 
@@ -55,30 +56,28 @@ class CharSkip {
   std::size_t next(std::string_view text, std::size_t i) const {
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const std::size_t n = text.size();
-    return key_count_ > kMaxVectorKeys ? walk(p, n, i) : vector_next(p, n, i);
-  }
-
- private:
-  // Sixteen positions at a time, while the two bytes after the last are in the text, then
-  // byte by byte.
-  std::size_t vector_next(const unsigned char* p, std::size_t n, std::size_t i) const {
+    if (key_count_ > kMaxVectorKeys) return walk(p, n, i);
+    // Sixteen positions at a time, while the two bytes after the last are in the text: the
+    // ASCII stops, and the leading bytes in range followed by a key's second byte, each
+    // then tested on its third.
     for (; i + 18 <= n; i += 16) {
-      Bytes b0, b1, b2;
+      Bytes b0, b1;
       std::memcpy(&b0, p + i, 16);
       std::memcpy(&b1, p + i + 1, 16);
-      std::memcpy(&b2, p + i + 2, 16);
-      Mask stop{};
-      if (digits_) stop |= (b0 >= Bytes{} + '0') & (b0 <= Bytes{} + '9');
-      for (std::size_t k = 0; k < extra_count_; ++k) stop |= b0 == Bytes{} + extra_[k];
+      Mask ascii{};
+      if (digits_) ascii |= (b0 >= Bytes{} + '0') & (b0 <= Bytes{} + '9');
+      for (std::size_t k = 0; k < extra_count_; ++k) ascii |= b0 == Bytes{} + extra_[k];
       b1 &= Bytes{} + 63;
-      b2 &= Bytes{} + 63;
-      Mask keyed{};
-      for (std::size_t k = 0; k < key_count_; ++k) keyed |= (b1 == Bytes{} + keys_[k].high) & (b2 == Bytes{} + keys_[k].low);
-      stop |= keyed & (b0 >= Bytes{} + LeadLo) & (b0 <= Bytes{} + LeadHi);
+      Mask high{};
+      for (std::size_t k = 0; k < high_count_; ++k) high |= b1 == Bytes{} + highs_[k];
+      const Mask candidate = ascii | (high & (b0 >= Bytes{} + LeadLo) & (b0 <= Bytes{} + LeadHi));
       std::uint64_t half[2];
-      std::memcpy(half, &stop, 16);
-      if (half[0]) return i + static_cast<std::size_t>(__builtin_ctzll(half[0])) / 8;
-      if (half[1]) return i + 8 + static_cast<std::size_t>(__builtin_ctzll(half[1])) / 8;
+      std::memcpy(half, &candidate, 16);
+      for (int h = 0; h < 2; ++h)
+        for (std::uint64_t bits = half[h]; bits; bits &= bits - 1) {
+          const std::size_t at = i + 8 * h + static_cast<std::size_t>(__builtin_ctzll(bits)) / 8;
+          if (p[at] < 0x80 || is_key(p[at + 1], p[at + 2])) return at;
+        }
     }
     for (; i < n; ++i) {
       const unsigned char b = p[i];
@@ -89,12 +88,16 @@ class CharSkip {
     return n;
   }
 
+ private:
   using Bytes = unsigned char __attribute__((vector_size(16)));
   using Mask = signed char __attribute__((vector_size(16)));  // a comparison's result: 0 or -1 per byte
   struct Key {
     unsigned char high = 0, low = 0;  // the payloads of the second and third bytes
   };
 
+  // More keys bring more second-byte payloads, some shared with common characters (〇's
+  // with 、 and 。): then walking from character to character costs less than testing
+  // every candidate.
   static constexpr std::size_t kMaxVectorKeys = 8;  // the date grammar's 5 are; the numerals' 14 are not
 
   // Character by character from i, testing each by its leading byte: the same stops from a
@@ -116,15 +119,18 @@ class CharSkip {
   }
 
   // Whether the payloads of a character's second and third bytes are a key.
-  bool is_key(unsigned char second, unsigned char third) const { return (key_bits_[second & 63] >> (third & 63)) & 1; }
+  constexpr bool is_key(unsigned char second, unsigned char third) const {
+    return (key_bits_[second & 63] >> (third & 63)) & 1;
+  }
 
   std::array<bool, 128> ascii_{};
   bool digits_ = false;  // all ten digits, tested as a range
   std::array<unsigned char, 4> extra_{};
   std::size_t extra_count_ = 0;
-  std::array<Key, 16> keys_{};
-  std::array<std::uint64_t, 64> key_bits_{};  // the keys as bits, for one character at a time
+  std::array<std::uint64_t, 64> key_bits_{};  // the keys: bit `low` of key_bits_[high]
   std::size_t key_count_ = 0;
+  std::array<unsigned char, 16> highs_{};  // the keys' distinct second-byte payloads
+  std::size_t high_count_ = 0;
 };
 
 }  // namespace shiwake::grammar::detail
