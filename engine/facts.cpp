@@ -453,15 +453,24 @@ bool may_hold_digit(std::string_view raw) {
 
 std::optional<grammar::Date> body_date(std::string_view original) {
   constexpr std::size_t kMaxLineBytes = 4096;  // a dated line is short; skip the rest unread
+  const auto blank = [](std::string_view line) { return line.find_first_not_of(" \t\r") == std::string_view::npos; };
+  // The first two non-empty lines, then the last two of those after them, read from the end.
   std::vector<std::string_view> lines;
-  for (std::size_t at = 0; at <= original.size();) {
+  std::size_t at = 0;
+  for (; at <= original.size() && lines.size() < 2;) {
     const std::size_t e = line_end(original, at);
-    std::string_view line = original.substr(at, e - at);
-    if (line.find_first_not_of(" \t\r") != std::string_view::npos) lines.push_back(line);
+    if (!blank(original.substr(at, e - at))) lines.push_back(original.substr(at, e - at));
     at = e + 1;
   }
+  const std::size_t front = lines.size();
+  for (std::size_t e = original.size(); at <= e && lines.size() < front + 2;) {
+    const void* nl = memrchr(original.data() + at, '\n', e - at);
+    const std::size_t start = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - original.data()) + 1 : at;
+    if (!blank(original.substr(start, e - start))) lines.insert(lines.begin() + std::ptrdiff_t(front), original.substr(start, e - start));
+    if (!nl) break;
+    e = start - 1;
+  }
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (i >= 2 && i + 2 < lines.size()) i = lines.size() - 2;
     if (lines[i].size() > kMaxLineBytes || !may_hold_digit(lines[i])) continue;
     const std::string normalized = normalize_term(lines[i]);
     std::string_view line = normalized;

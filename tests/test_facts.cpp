@@ -131,6 +131,11 @@ TEST_CASE("published: the title's date, else the body's own date, else the input
       // An event date is not the notice's date, even at the top.
       {"お知らせ", "2024年1月10日、不正アクセスを受けたことが判明しましたので、お知らせいたします。", "", "null"},
       {"お知らせ", "本文の途中で 2024年1月10日 と書いてあるだけ。\n\nさらに本文。\n\nさらに本文。\n\n終わり。", "", "null"},
+      // Only the first two and the last two non-empty lines are read, blank ones skipped.
+      {"お知らせ", "一行目。\n二行目。\n掲載日:2024年5月7日\n四行目。\n五行目。\n六行目。", "", "null"},
+      {"お知らせ", "一行目。\n二行目。\n三行目。\n四行目。\n掲載日:2024年5月7日\n \r\n六行目。\n\n", "", "2024-05-07"},
+      {"お知らせ", "\n\n一行目。\n \n二行目。\n\n掲載日:2024年5月7日\r\n", "", "2024-05-07"},
+      {"お知らせ", "掲載日:2024年5月7日", "", "2024-05-07"},
       // The input's own field, when the text gives none.
       {"お知らせ", "本文。", "2024-03-05", "2024-03-05"},
       {"お知らせ 2024年3月4日", "本文。", "2024-03-05", "2024-03-04"},
