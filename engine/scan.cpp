@@ -9,6 +9,7 @@
 #include <unicode/utext.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <memory>
 
@@ -62,15 +63,50 @@ std::uint32_t code_point_offset(std::string_view text, std::vector<std::uint32_t
   return walk(at[j], k - j * kCodePointStep);
 }
 
-// The Sentence_Break class of a code point: a table for the BMP, built once from ICU's
-// property data (asking ICU per character costs more than ICU's own iterator).
-USentenceBreak sentence_break_class(UChar32 c) {
-  static const auto kTable = [] {
-    auto t = std::make_unique<std::uint8_t[]>(0x10000);
-    for (UChar32 k = 0; k < 0x10000; ++k) t[k] = static_cast<std::uint8_t>(u_getIntPropertyValue(k, UCHAR_SENTENCE_BREAK));
+// The Sentence_Break classes of the BMP, built once from ICU's property data (asking ICU
+// per character costs more than ICU's own iterator), and the quiet characters: those that
+// can neither end a sentence nor separate one (not STerm, ATerm, Sep, CR or LF), which
+// change nothing while no sentence end is pending. They are known by their first bytes, in
+// blocks: one byte for ASCII, the leading byte for two-byte characters, and the leading
+// and second bytes for three-byte ones (64 code points: the hiragana are quiet, the CJK
+// punctuation holding 。 is not).
+struct SentenceBreakTable {
+  std::unique_ptr<std::uint8_t[]> classes = std::make_unique<std::uint8_t[]>(0x10000);
+  std::array<bool, 0xE0> quiet{};                  // by the byte, for ASCII and two-byte leading bytes
+  std::array<std::uint64_t, 16> quiet_three{};     // bit (second & 63) of [leading & 15]
+
+  // The length of the quiet character at p (valid UTF-8), else 0.
+  std::size_t quiet_length(const unsigned char* p) const {
+    if (p[0] < 0xE0) return quiet[p[0]] ? (p[0] < 0x80 ? 1 : 2) : 0;
+    if (p[0] < 0xF0) return (quiet_three[p[0] & 15] >> (p[1] & 63)) & 1 ? 3 : 0;
+    return 0;
+  }
+};
+const SentenceBreakTable& sentence_break_table() {
+  static const SentenceBreakTable kTable = [] {
+    SentenceBreakTable t;
+    for (UChar32 k = 0; k < 0x10000; ++k) t.classes[k] = static_cast<std::uint8_t>(u_getIntPropertyValue(k, UCHAR_SENTENCE_BREAK));
+    const auto quiet = [&](UChar32 first, UChar32 count) {
+      for (UChar32 k = first; k < first + count; ++k)
+        switch (t.classes[k]) {
+          case U_SB_STERM: case U_SB_ATERM: case U_SB_SEP: case U_SB_CR: case U_SB_LF: return false;
+          default: break;
+        }
+      return true;
+    };
+    for (unsigned b = 0; b < 0x80; ++b) t.quiet[b] = quiet(UChar32(b), 1);
+    for (unsigned b = 0xC2; b < 0xE0; ++b) t.quiet[b] = quiet(UChar32(b & 0x1F) << 6, 64);
+    for (unsigned lead = 0; lead < 16; ++lead)
+      for (unsigned second = 0; second < 64; ++second)
+        if (quiet(UChar32(lead << 12 | second << 6), 64)) t.quiet_three[lead] |= std::uint64_t{1} << second;
     return t;
   }();
-  return static_cast<USentenceBreak>(c >= 0 && c < 0x10000 ? kTable[c] : u_getIntPropertyValue(c, UCHAR_SENTENCE_BREAK));
+  return kTable;
+}
+
+USentenceBreak sentence_break_class(UChar32 c) {
+  return static_cast<USentenceBreak>(c >= 0 && c < 0x10000 ? sentence_break_table().classes[c]
+                                                           : u_getIntPropertyValue(c, UCHAR_SENTENCE_BREAK));
 }
 
 bool append_plain_sentence_breaks(std::string_view text, std::uint32_t from, std::uint32_t to,
@@ -79,7 +115,14 @@ bool append_plain_sentence_breaks(std::string_view text, std::uint32_t from, std
   bool after_separator = false, after_cr = false;
   enum { none, closing, spacing } after_term = none;  // after STerm Close*, or STerm Close* Sp+
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const SentenceBreakTable& table = sentence_break_table();
   for (std::size_t i = from; i < to;) {
+    if (!after_separator && after_term == none) {  // most characters of most lines are quiet
+      if (const std::size_t length = table.quiet_length(p + i)) {
+        i += length;
+        continue;
+      }
+    }
     const auto at = static_cast<std::uint32_t>(i);
     const USentenceBreak k = sentence_break_class(static_cast<UChar32>(decode(p, i)));  // the normalizer's output
     if (k == U_SB_ATERM) {
