@@ -192,28 +192,30 @@ constexpr std::size_t kMaxQualifierChain = [] {
 // numeral, so the scan goes from numeral to numeral: before each, only the qualifiers
 // close enough for a chain of them to reach it can start a quantity (any other parse needs
 // a numeral in between, and there is none); then the numeral itself, parsed only when a
-// counter can follow it. When none can, none can follow any numeral of the same run
-// either (they all end where it ends), and the run holds no qualifier: the scan goes on
-// after the run.
+// counter can follow it. When none can, no quantity holds the numeral, whether it starts
+// at the numeral or at a qualifier before it; nor does one hold any numeral of the same
+// run (they all end where it ends), which holds no qualifier: the scan goes on after the
+// run.
 std::vector<Quantity> scan_numerals(std::string_view text) {
   std::vector<Quantity> found;
   std::size_t i = 0;
   while (i < text.size()) {
     const std::size_t at = next_numeral(text, i);
     if (at >= text.size()) break;
-    std::size_t q = std::max(i, at - std::min(at, kMaxQualifierChain));
-    while (q < at && (static_cast<unsigned char>(text[q]) & 0xC0) == 0x80) ++q;  // to a character's start
-    std::size_t end = 0;
-    for (; q < at && !end; q += char_length(static_cast<unsigned char>(text[q])))
-      if (may_start(text, q) == Start::qualifier && starts_qualifier(text, q)) end = parse_at(text, q, found);
-    if (!end && !inside_numeral(text, at)) {
+    const bool inside = inside_numeral(text, at);
+    if (!inside) {
       const std::size_t run_end = numeral_run_end(text, at);
       if (!may_precede_counter(text, run_end)) {
         i = run_end;
         continue;
       }
-      if (!vague(text, at)) end = parse_at(text, at, found);
     }
+    std::size_t q = std::max(i, at - std::min(at, kMaxQualifierChain));
+    while (q < at && (static_cast<unsigned char>(text[q]) & 0xC0) == 0x80) ++q;  // to a character's start
+    std::size_t end = 0;
+    for (; q < at && !end; q += char_length(static_cast<unsigned char>(text[q])))
+      if (may_start(text, q) == Start::qualifier && starts_qualifier(text, q)) end = parse_at(text, q, found);
+    if (!end && !inside && !vague(text, at)) end = parse_at(text, at, found);
     i = end ? end : at + char_length(static_cast<unsigned char>(text[at]));
   }
   return found;
