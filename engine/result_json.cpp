@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -70,7 +71,7 @@ class JsonWriter {
   }
   JsonWriter& value(std::uint64_t v) {
     separate();
-    out_ += std::to_string(v);
+    integer(v);
     return *this;
   }
   JsonWriter& null() {
@@ -81,7 +82,7 @@ class JsonWriter {
   // Integral values as integers, others as nlohmann writes doubles.
   JsonWriter& number(double v) {
     separate();
-    if (std::isfinite(v) && std::fabs(v) < 9e15 && v == std::floor(v)) out_ += std::to_string(static_cast<std::int64_t>(v));
+    if (std::isfinite(v) && std::fabs(v) < 9e15 && v == std::floor(v)) integer(static_cast<std::int64_t>(v));
     else out_ += dump(Json(v));
     return *this;
   }
@@ -102,6 +103,11 @@ class JsonWriter {
     out_ += c;
     first_ = false;
     return *this;
+  }
+  template <class Integer>
+  void integer(Integer v) {
+    char digits[24];
+    out_.append(digits, std::to_chars(digits, digits + sizeof digits, v).ptr);
   }
   void separate() {
     if (after_key_) {
