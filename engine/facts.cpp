@@ -227,6 +227,17 @@ std::size_t sentence_end(std::string_view s, std::size_t pos) {
   }
   return limit;
 }
+// The last byte in (from, to] that follows a sentence end (。 ! ? or a line break), else
+// `from`. Sentences found by sentence_end from any earlier start always start there too:
+// an end is found by the sentence holding it, or by the next when a long one was cut.
+std::size_t last_sentence_start(std::string_view s, std::size_t from, std::size_t to) {
+  for (std::size_t p = to; p > from; --p) {
+    const char c = s[p - 1];
+    if (c == '\n' || c == '!' || c == '?') return p;
+    if (c == kFullStop[2] && p >= from + 3 && s[p - 2] == kFullStop[1] && s[p - 3] == kFullStop[0]) return p;
+  }
+  return from;
+}
 // The start of the line holding `pos`, looking back at most 2 x kMaxSentenceBytes.
 std::size_t line_start(std::string_view s, std::size_t pos) {
   const std::size_t limit = pos > 2 * kMaxSentenceBytes ? pos - 2 * kMaxSentenceBytes : 0;
@@ -561,9 +572,13 @@ std::optional<grammar::Date> discovery_date(const CompiledPack& pack, const Scra
 
   auto next_word = all_words.begin();
   for (std::size_t ss = 0; ss < body.size() && next_word != all_words.end();) {
+    while (next_word != all_words.end() && next_word->first < ss) ++next_word;
+    if (next_word == all_words.end()) break;
+    // The sentences before the next word's hold no word: the walk goes on from the last
+    // sentence start before it.
+    ss = last_sentence_start(body, ss, next_word->first);
     const std::size_t se = sentence_end(body, ss);
     std::optional<grammar::Date> found;
-    while (next_word != all_words.end() && next_word->first < ss) ++next_word;
     for (auto word = next_word; word != all_words.end() && word->first < se; ++word) {
       const auto [w, length] = *word;
       if (w + length > se) continue;  // runs past the sentence's end

@@ -182,6 +182,31 @@ TEST_CASE("discovered: the date a sentence ties to 判明/発覚/確認/気づ, 
   }
 }
 
+TEST_CASE("discovered: a discovery word's sentence is the same however far into the body") {
+  // Sentences end at 。 ! ? and line breaks, and a run of text without any is cut every
+  // 1,024 bytes: the word's sentence, and the date in it, must not depend on how many
+  // sentences or runs come before.
+  std::string kana;  // 2,100 bytes without a sentence end
+  for (int i = 0; i < 700; ++i) kana += "あ";
+  struct Case {
+    std::string body;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {"一文目。二文目!三文目?\n四文目。2024年5月2日、不正アクセスを確認しました。", "2024-05-02"},
+      {kana + "。2024年5月3日に判明しました。", "2024-05-03"},
+      {kana + "2024年5月4日に判明しました。", "2024-05-04"},
+      {kana + "。" + kana + "2024年5月5日に判明しました。", "2024-05-05"},
+      // The word's sentence has no date: the last one before it on its line, however far.
+      {"2024年5月6日は晴れでした。" + kana + "!その後、判明しました。", "2024-05-06"},
+      {"2024年5月7日は晴れでした。\n" + kana + "!その後、判明しました。", "null"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.body);
+    CHECK(iso(facts_of("お知らせ 2024年6月1日", c.body).discovered) == std::string(c.expected));
+  }
+}
+
 TEST_CASE("discovered: the scan finds every discovery word, whatever the pack") {
   // The words are patterns of the pack's own scan. A pack that uses one of them as a plain
   // term (first hit only) must still report all of its hits to the facts, and a pack with
