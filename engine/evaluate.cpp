@@ -286,8 +286,9 @@ class Evaluator {
         bool found = false;
         const Window wb = field_window(n.field_b, w);
         each_hit(n.set, field_window(n.field, w), [&](const Hit& a) {
-          // A `before` needs b to start at or after a's end. Past 4 bytes a character, a b
-          // starting after a's end is too far, and so is every later one (hits come by start).
+          // A `before` needs b to start at or after a's end. A b starting more than 4 bytes
+          // per character of the distance after a's end is too far (a character takes at
+          // most 4), and so is every later one: hits come by start.
           const Window from_a = n.op == Op::before ? Window{std::max(wb.lo, a.end), wb.hi} : wb;
           each_hit(n.set_b, from_a, [&](const Hit& b) {
             if (b.start > a.end && b.start - a.end > 4 * n.number) return false;
