@@ -200,6 +200,10 @@ TEST_CASE("discovered: a discovery word's sentence is the same however far into 
       // The word's sentence has no date: the last one before it on its line, however far.
       {"2024年5月6日は晴れでした。" + kana + "!その後、判明しました。", "2024-05-06"},
       {"2024年5月7日は晴れでした。\n" + kana + "!その後、判明しました。", "null"},
+      // The sentence starts where it starts: a date before the word in it comes first, then
+      // one after the word, so a start too late would give the later date.
+      {"2024年5月8日に調査し判明したのは2024年5月9日です。", "2024-05-08"},
+      {"前置きです。2024年5月8日に調査し判明したのは2024年5月9日です。", "2024-05-08"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.body);
