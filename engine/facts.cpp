@@ -178,14 +178,16 @@ std::size_t forward_chars(std::string_view s, std::size_t pos, std::size_t chars
 // work per count stays bounded.
 constexpr std::size_t kMaxSentenceBytes = 1024;
 constexpr std::string_view kFullStop = "。";  // its three bytes, compared inline: this runs per byte
+// Whether a sentence end (a line break, ! ? or a 。 starting at or after `lo`) ends right
+// before byte p.
+bool ends_sentence_before(std::string_view s, std::size_t p, std::size_t lo) {
+  const char c = s[p - 1];
+  return c == '\n' || c == '!' || c == '?' ||
+         (c == kFullStop[2] && p >= lo + 3 && s[p - 2] == kFullStop[1] && s[p - 3] == kFullStop[0]);
+}
 std::size_t sentence_start(std::string_view s, std::size_t pos) {
   const std::size_t limit = pos > kMaxSentenceBytes ? pos - kMaxSentenceBytes : 0;
-  while (pos > limit) {
-    const char c = s[pos - 1];
-    if (c == '\n' || c == '!' || c == '?') return pos;
-    if (c == kFullStop[2] && pos >= 3 && s[pos - 2] == kFullStop[1] && s[pos - 3] == kFullStop[0]) return pos;
-    --pos;
-  }
+  while (pos > limit && !ends_sentence_before(s, pos, 0)) --pos;
   return pos;
 }
 // The first byte of s[from, to) that may end a sentence ('\n', '!', '?', or 0x82 after
@@ -231,12 +233,9 @@ std::size_t sentence_end(std::string_view s, std::size_t pos) {
 // `from`. Sentences found by sentence_end from any earlier start always start there too:
 // an end is found by the sentence holding it, or by the next when a long one was cut.
 std::size_t last_sentence_start(std::string_view s, std::size_t from, std::size_t to) {
-  for (std::size_t p = to; p > from; --p) {
-    const char c = s[p - 1];
-    if (c == '\n' || c == '!' || c == '?') return p;
-    if (c == kFullStop[2] && p >= from + 3 && s[p - 2] == kFullStop[1] && s[p - 3] == kFullStop[0]) return p;
-  }
-  return from;
+  std::size_t p = to;
+  while (p > from && !ends_sentence_before(s, p, from)) --p;
+  return p;
 }
 // The start of the line holding `pos`, looking back at most 2 x kMaxSentenceBytes.
 std::size_t line_start(std::string_view s, std::size_t pos) {
