@@ -289,7 +289,23 @@ void load(const CompiledPack& pack, ScratchState& s, Prescan& p) {
     }
   };
   s.regex_strings.clear();
-  for (const RawMatch& m : p.matches) {
+  // The targets of a large pack are out of cache after the run's scans, and each match's
+  // target, its sets and their hits are a chain of loads: their lines are fetched ahead.
+  const RawMatch* const matches = p.matches.data();
+  const std::size_t n = p.matches.size();
+  constexpr std::size_t kTargetsAhead = 16, kSetsAhead = 8, kHitsAhead = 4;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (k + kTargetsAhead < n) __builtin_prefetch(&pack.targets[matches[k + kTargetsAhead].id]);
+    if (k + kSetsAhead < n) __builtin_prefetch(pack.target_sets.data() + pack.targets[matches[k + kSetsAhead].id].first_set);
+    if (k + kHitsAhead < n) {
+      const MatchTarget& ahead = pack.targets[matches[k + kHitsAhead].id];
+      if (ahead.set_count > 0) {
+        const std::uint32_t set = pack.target_sets[ahead.first_set];
+        __builtin_prefetch(&s.stamp[set]);
+        __builtin_prefetch(&s.hits[set]);
+      }
+    }
+    const RawMatch& m = matches[k];
     const MatchTarget& t = pack.targets[m.id];
     if (t.is_regex_string) s.regex_strings.push_back({t.pattern, m.to, m.to - t.literal_bytes, m.id});
     else file(t, Hit{t.is_literal ? m.to - t.literal_bytes : m.from, m.to});
