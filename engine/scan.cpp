@@ -29,38 +29,42 @@ int record_match(unsigned int id, unsigned long long from, unsigned long long to
   return 0;
 }
 
+// The byte where the n-th code point after the one starting at byte pos starts (text.size()
+// past its last). The text is valid UTF-8 (the reader repairs it), so code points are
+// counted as the bytes that are not continuation bytes, eight bytes at a time.
+std::uint32_t advance_code_points(std::string_view text, std::size_t pos, std::size_t n) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  // Whole words while they hold fewer than n code points' starts...
+  while (n > 8 && pos + 8 <= text.size()) {
+    std::uint64_t w;
+    std::memcpy(&w, p + pos, 8);
+    // A continuation byte is 10xxxxxx: its top bit set and the one below clear. Each byte
+    // of `flags` is 1 or 0; the multiplication sums them into the top byte (the baseline
+    // x86-64 has no popcount instruction).
+    const std::uint64_t flags = (w & ~(w << 1) & 0x8080808080808080ULL) >> 7;
+    const auto continuations = static_cast<std::size_t>((flags * 0x0101010101010101ULL) >> 56);
+    pos += 8;
+    n -= 8 - continuations;
+  }
+  // ...then the rest character by character, as the leading bytes give their lengths.
+  for (; pos < text.size() && (p[pos] & 0xC0) == 0x80; ++pos) {}
+  for (; n > 0 && pos < text.size(); --n) {
+    const auto c = p[pos];
+    pos += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  }
+  return static_cast<std::uint32_t>(std::min<std::size_t>(pos, text.size()));
+}
+
 // The byte where code point k of `text` starts (text.size() past its last), walking from
 // the nearest of the checkpoints `at`: at[j] is where code point j * kCodePointStep starts,
-// extended as far as k. The text is valid UTF-8 (the reader repairs it), so code points
-// are counted as the bytes that are not continuation bytes, eight bytes at a time.
+// extended as far as k.
 constexpr std::size_t kCodePointStep = 64;
 std::uint32_t code_point_offset(std::string_view text, std::vector<std::uint32_t>& at, std::size_t k) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  auto walk = [&](std::size_t pos, std::size_t n) {
-    // Whole words while they hold fewer than n code points' starts...
-    while (n > 8 && pos + 8 <= text.size()) {
-      std::uint64_t w;
-      std::memcpy(&w, p + pos, 8);
-      // A continuation byte is 10xxxxxx: its top bit set and the one below clear. Each
-      // byte of `flags` is 1 or 0; the multiplication sums them into the top byte (the
-      // baseline x86-64 has no popcount instruction).
-      const std::uint64_t flags = (w & ~(w << 1) & 0x8080808080808080ULL) >> 7;
-      const auto continuations = static_cast<std::size_t>((flags * 0x0101010101010101ULL) >> 56);
-      pos += 8;
-      n -= 8 - continuations;
-    }
-    // ...then the rest character by character, as the leading bytes give their lengths.
-    for (; pos < text.size() && (p[pos] & 0xC0) == 0x80; ++pos) {}
-    for (; n > 0 && pos < text.size(); --n) {
-      const auto c = p[pos];
-      pos += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    }
-    return static_cast<std::uint32_t>(std::min<std::size_t>(pos, text.size()));
-  };
   if (at.empty()) at.push_back(0);
-  while ((at.size() - 1) * kCodePointStep < k && at.back() < text.size()) at.push_back(walk(at.back(), kCodePointStep));
+  while ((at.size() - 1) * kCodePointStep < k && at.back() < text.size())
+    at.push_back(advance_code_points(text, at.back(), kCodePointStep));
   const std::size_t j = std::min(k / kCodePointStep, at.size() - 1);
-  return walk(at[j], k - j * kCodePointStep);
+  return advance_code_points(text, at[j], k - j * kCodePointStep);
 }
 
 // The Sentence_Break classes of the BMP, built once from ICU's property data (asking ICU
@@ -372,7 +376,8 @@ Evidence to_evidence(const ScratchState& s, const Hit& h, std::string_view title
   // The original text of the span, through the code point offsets of the original field.
   std::string_view orig = in_title ? title : body;
   std::vector<std::uint32_t>& at = in_title ? s.title_offsets : s.body_offsets;
-  const std::size_t from = code_point_offset(orig, at, ob), to = code_point_offset(orig, at, std::max(ob, oe));
+  // The span's end is a few code points past its start: walked from there.
+  const std::size_t from = code_point_offset(orig, at, ob), to = advance_code_points(orig, from, std::max(ob, oe) - ob);
   if (from < orig.size()) e.text = std::string(orig.substr(from, to - from));
   return e;
 }
