@@ -5,11 +5,20 @@
 #include "engine/notice_io.hpp"
 #include "engine/shiwake.hpp"
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace shiwake::test {
+
+// A path in the temporary directory that no other test process uses: `name` and this
+// process's id, since the suites of two checkouts may run at the same time.
+inline std::filesystem::path temp_path(const std::string& name) {
+  return std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
+}
 
 // Loads and compiles a pack written as one YAML file; diagnostics go to `diags`.
 inline std::unique_ptr<engine::Classifier> pack_from_yaml(const std::string& yaml,

@@ -1,6 +1,7 @@
 // Tests for engine/import_blog: title recognition on small synthetic pages, repost
 // merging, stable ids, and the corpus round trip (corpus/pages -> corpus/notices.jsonl).
 #include "engine/import_blog.hpp"
+#include "tests/support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -133,7 +134,7 @@ TEST_CASE("reposts merge into the first occurrence; a different text under a kno
 }
 
 TEST_CASE("import_blog reports unreadable and binary pages and goes on") {
-  auto dir = std::filesystem::temp_directory_path() / "shiwake_test_import_blog";
+  auto dir = shiwake::test::temp_path("shiwake_test_import_blog");
   std::filesystem::create_directories(dir);
   {
     std::ofstream(dir / "bin.txt", std::ios::binary) << std::string("a\0b", 3);

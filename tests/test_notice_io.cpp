@@ -2,6 +2,7 @@
 // and warning records, UTF-8 repair, derived ids and the JSONL writer.
 // Inputs: tests/data/notices/.
 #include "engine/notice_io.hpp"
+#include "tests/support.hpp"
 
 #include <doctest/doctest.h>
 #include <unicode/utf8.h>
@@ -177,7 +178,7 @@ TEST_CASE("a missing input is an error record and the next input is still read")
 }
 
 TEST_CASE("a record over the size bound is an error and the next line is read") {
-  auto dir = std::filesystem::temp_directory_path() / "shiwake_test_notice_io";
+  auto dir = shiwake::test::temp_path("shiwake_test_notice_io");
   std::filesystem::create_directories(dir);
   auto path = (dir / "huge.jsonl").string();
   {

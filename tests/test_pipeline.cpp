@@ -83,7 +83,7 @@ TEST_CASE("classify_each gives what classify gives, one notice at a time") {
 
 TEST_CASE("records come out in input order, errors in their place") {
   auto c = shipped();
-  std::string path = (std::filesystem::temp_directory_path() / "shiwake-test-order.jsonl").string();
+  std::string path = shiwake::test::temp_path("shiwake-test-order.jsonl").string();
   {
     std::ofstream f(path);
     f << R"({"id":"a","title":"t","text":"x"})" << "\n"

@@ -3,6 +3,7 @@
 // rule's examples fail), by `shiwake eval --baseline` (a metric drops, the notices are
 // named) and by `shiwake diff` (the notices and the rule that stopped firing).
 #include "tests/command.hpp"
+#include "tests/support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -24,7 +25,7 @@ shiwake::test::CommandResult sh(const std::string& args) { return shiwake::test:
 
 // A copy of rules/ with the list item `- ランサムウェア` removed.
 fs::path broken_pack() {
-  fs::path dir = fs::temp_directory_path() / "shiwake-regression-pack";
+  fs::path dir = shiwake::test::temp_path("shiwake-regression-pack");
   fs::remove_all(dir);
   fs::copy(fs::path(SHIWAKE_SOURCE_DIR) / "rules", dir, fs::copy_options::recursive);
   std::ifstream in(dir / "lists.yaml");
@@ -88,7 +89,7 @@ TEST_CASE("dropping a term is reported by test, eval --baseline and diff") {
 
 TEST_CASE("eval refuses to pass on zero notices or zero gold labels") {
   CHECK(sh("eval --rules rules --gold corpus/gold.yaml /dev/null").exit_code == 2);
-  fs::path empty = fs::temp_directory_path() / "shiwake-empty-gold.yaml";
+  fs::path empty = shiwake::test::temp_path("shiwake-empty-gold.yaml");
   std::ofstream(empty) << "[]\n";
   CHECK(sh("eval --rules rules --gold " + empty.string() + " corpus/notices.jsonl").exit_code == 2);
   fs::remove(empty);
