@@ -14,10 +14,13 @@
 
 namespace shiwake::test {
 
-// A path in the temporary directory that no other test process uses: `name` and this
-// process's id, since the suites of two checkouts may run at the same time.
+// A path in the temporary directory that no other test process uses: `name` with this
+// process's id before its extension ("order.jsonl" -> "order-4242.jsonl"), since the
+// suites of two checkouts may run at the same time.
 inline std::filesystem::path temp_path(const std::string& name) {
-  return std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
+  const std::filesystem::path p(name);
+  return std::filesystem::temp_directory_path() /
+         (p.stem().string() + "-" + std::to_string(::getpid()) + p.extension().string());
 }
 
 // Loads and compiles a pack written as one YAML file; diagnostics go to `diags`.
