@@ -31,23 +31,13 @@ int record_match(unsigned int id, unsigned long long from, unsigned long long to
 
 // The byte where the n-th code point after the one starting at byte pos starts (text.size()
 // past its last). The text is valid UTF-8 (the reader repairs it), so code points are
-// counted as the bytes that are not continuation bytes, eight bytes at a time.
+// counted as the bytes that are not continuation bytes (count_chars), eight at a time.
 std::uint32_t advance_code_points(std::string_view text, std::size_t pos, std::size_t n) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   // Whole words while they hold fewer than n code points' starts...
-  while (n > 8 && pos + 8 <= text.size()) {
-    std::uint64_t w;
-    std::memcpy(&w, p + pos, 8);
-    // A continuation byte is 10xxxxxx: its top bit set and the one below clear. Each byte
-    // of `flags` is 1 or 0; the multiplication sums them into the top byte (the baseline
-    // x86-64 has no popcount instruction).
-    const std::uint64_t flags = (w & ~(w << 1) & 0x8080808080808080ULL) >> 7;
-    const auto continuations = static_cast<std::size_t>((flags * 0x0101010101010101ULL) >> 56);
-    pos += 8;
-    n -= 8 - continuations;
-  }
+  for (; n > 8 && pos + 8 <= text.size(); pos += 8) n -= count_chars(p + pos, 8);
   // ...then the rest character by character, as the leading bytes give their lengths.
-  for (; pos < text.size() && (p[pos] & 0xC0) == 0x80; ++pos) {}
+  for (; pos < text.size() && !is_lead_byte(p[pos]); ++pos) {}
   for (; n > 0 && pos < text.size(); --n) {
     const auto c = p[pos];
     pos += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
