@@ -76,7 +76,7 @@ bool may_start_date(std::string_view s, std::size_t i) {
 }
 
 // Where candidate() may hold: digits, r h s, and the first characters of the era names.
-constexpr detail::CharSkip<0xE4, 0xE6> kCandidates{"0123456789rhs", {U'令', U'平', U'昭', U'大', U'明'}};
+constexpr detail::CharSkip kCandidates{"0123456789rhs", {U'令', U'平', U'昭', U'大', U'明'}};
 
 // A month-day right after 年 belongs to a year-month-day that failed the calendar check.
 bool after_year(std::string_view s, std::size_t i) { return i >= 3 && s.substr(i - 3, 3) == "年"; }

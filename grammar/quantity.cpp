@@ -166,19 +166,13 @@ std::vector<Quantity> scan_every_candidate(std::string_view text) {
   return found;
 }
 
-// The characters a numeral starts with (quantity_def.hpp): 〇 leads with E3, 零 with E9.
-constexpr CharSkip<0xE3, 0xE9> kNumeralStarts{"0123456789", {U'〇', U'零', U'一', U'二', U'三', U'四', U'五', U'六', U'七', U'八',
+// The characters a numeral starts with (quantity_def.hpp).
+constexpr CharSkip kNumeralStarts{"0123456789", {U'〇', U'零', U'一', U'二', U'三', U'四', U'五', U'六', U'七', U'八',
                                                 U'九', U'十', U'百', U'千'}};
 
 // The first byte at or after i where a numeral starts, or text.size(). Numerals are rare
 // in prose, so this mostly skips.
-std::size_t next_numeral(std::string_view text, std::size_t i) {
-  for (;;) {
-    i = kNumeralStarts.next(text, i);
-    if (i >= text.size() || may_start(text, i) == Start::numeral) return i;
-    i += 3;  // a three-byte character that only shares a numeral's key
-  }
-}
+std::size_t next_numeral(std::string_view text, std::size_t i) { return kNumeralStarts.next(text, i); }
 
 // The longest chain of qualifiers the grammar reads before a numeral: three, each with a
 // space after it.

@@ -103,33 +103,34 @@ TEST_CASE("dates in every era form are found with and without the prefilter") {
   }
 }
 
-TEST_CASE("CharSkip stops where a walk from character to character stops") {
+TEST_CASE("CharSkip stops where a byte-by-byte search stops") {
   using shiwake::grammar::detail::CharSkip;
-  // Few keys (tested sixteen bytes at a time) and many (walked), each against a walk that
-  // decodes every character and compares its 12 low bits with those of the set.
-  constexpr CharSkip<0xE4, 0xE6> few{"0123456789rhs", {U'令', U'平', U'昭', U'大', U'明'}};
-  constexpr CharSkip<0xE3, 0xE9> many{"0123456789", {U'〇', U'零', U'一', U'二', U'三', U'四', U'五', U'六', U'七', U'八',
-                                                     U'九', U'十', U'百', U'千'}};
-  const auto reference = [](std::string_view text, std::size_t i, std::string_view ascii,
-                            std::initializer_list<char32_t> set, unsigned char lo, unsigned char hi) {
-    while (i < text.size()) {
-      const auto b = static_cast<unsigned char>(text[i]);
-      const std::size_t length = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-      if (b < 0x80 && ascii.find(char(b)) != std::string_view::npos) return i;
-      if (length == 3 && b >= lo && b <= hi && i + 2 < text.size()) {
-        const char32_t low12 = (char32_t(text[i + 1] & 0x3F) << 6) | char32_t(text[i + 2] & 0x3F);
-        for (char32_t c : set)
-          if ((c & 0xFFF) == low12) return i;
-      }
-      i += length;
+  // The date grammar's set (ASCII digits and letters, five kanji: one bucket each) and the
+  // numerals' (fourteen kanji sharing six buckets), each against a search that compares
+  // the bytes at every position with every character of the set.
+  const std::string_view few_ascii = "0123456789rhs", many_ascii = "0123456789";
+  const std::vector<std::string> few_keys{"令", "平", "昭", "大", "明"};
+  const std::vector<std::string> many_keys{"〇", "零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千"};
+  constexpr CharSkip few{"0123456789rhs", {U'令', U'平', U'昭', U'大', U'明'}};
+  constexpr CharSkip many{"0123456789", {U'〇', U'零', U'一', U'二', U'三', U'四', U'五', U'六', U'七', U'八', U'九', U'十',
+                                         U'百', U'千'}};
+  const auto reference = [](std::string_view text, std::size_t i, std::string_view ascii, const std::vector<std::string>& keys) {
+    for (; i < text.size(); ++i) {
+      if (static_cast<unsigned char>(text[i]) < 0x80 && ascii.find(text[i]) != std::string_view::npos) return i;
+      for (const std::string& k : keys)
+        if (text.compare(i, k.size(), k) == 0) return i;
     }
     return text.size();
   };
-  // Characters of the sets, others sharing their 12 low bits (U+5EE4 and U+6EE4 with 令,
-  // U+5007 with 〇), other kanji and kana, ASCII, a two-byte and a four-byte character.
+  // Characters of the sets; others whose bytes share halves with theirs, so that the
+  // sixteen-byte test lets them through (U+3000, U+4E4C, U+4E8D, U+5EE4 and U+6EE4, which
+  // share 令's last two bytes, U+5007, U+4E0C); other kanji and kana; ASCII letters whose
+  // halves the digits' and r h s's make up (b c x); a two-byte and a four-byte character;
+  // and bytes of broken UTF-8: a lone continuation byte and a cut three-byte character.
   const std::vector<std::string> palette{"令", "平", "昭", "大", "明", "一", "三", "十", "千", "〇", "零", "百", "丁", "万",
-                                         "犬", "本", "の", "ア", "ー", "a", "r", "h", "s", "0", "7", "9", " ", "\n",
-                                         "é", "😀", "年", "月", "日", "人", "件", "\u5EE4", "\u6EE4", "\u5007"};
+                                         "犬", "本", "の", "ア", "ー", "a", "b", "c", "x", "r", "h", "s", "0", "7", "9", " ",
+                                         "\n", "é", "😀", "年", "月", "日", "人", "件", "\u3000", "\u4E4C", "\u4E8D", "\u5EE4",
+                                         "\u6EE4", "\u5007", "\u4E0C", "\x80", "\xE4\xB8"};
   std::mt19937 rng(5);
   for (int n = 0; n < 3000; ++n) {
     std::string text;
@@ -137,12 +138,11 @@ TEST_CASE("CharSkip stops where a walk from character to character stops") {
       text += palette[std::uniform_int_distribution<std::size_t>(0, palette.size() - 1)(rng)];
     CAPTURE(text);
     for (std::size_t i = 0; i <= text.size(); ++i) {
-      if (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;  // not a character's start
-      REQUIRE(few.next(text, i) == reference(text, i, "0123456789rhs", {U'令', U'平', U'昭', U'大', U'明'}, 0xE4, 0xE6));
-      REQUIRE(many.next(text, i) == reference(text, i, "0123456789",
-                                              {U'〇', U'零', U'一', U'二', U'三', U'四', U'五', U'六', U'七', U'八', U'九',
-                                               U'十', U'百', U'千'},
-                                              0xE3, 0xE9));
+      const std::size_t want_few = reference(text, i, few_ascii, few_keys), want_many = reference(text, i, many_ascii, many_keys);
+      REQUIRE(few.next(text, i) == want_few);
+      REQUIRE(few.next_bytewise(text, i) == want_few);
+      REQUIRE(many.next(text, i) == want_many);
+      REQUIRE(many.next_bytewise(text, i) == want_many);
     }
   }
 }
