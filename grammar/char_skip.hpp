@@ -60,9 +60,8 @@ class CharSkip {
     // Sorted, so that a bucket's characters share leading bytes: fewer others match them.
     for (std::size_t k = 1; k < key_count_; ++k)
       for (std::size_t j = k; j > 0 && keys_[j] < keys_[j - 1]; --j) std::swap(keys_[j], keys_[j - 1]);
-    std::size_t buckets = 0;
+    std::size_t buckets = 0;  // left after the ASCII characters' two at most: six or more
     for (std::uint8_t b = next_bucket; b != 0; b = static_cast<std::uint8_t>(b << 1)) ++buckets;
-    if (key_count_ > 0 && buckets == 0) throw "no bucket left for the three-byte characters";
     for (std::size_t k = 0; k < key_count_; ++k) {
       const std::size_t slot = key_count_ <= buckets ? k : k * buckets / key_count_;
       const auto bucket = static_cast<std::uint8_t>(next_bucket << slot);
