@@ -168,7 +168,7 @@ std::vector<Quantity> scan_every_candidate(std::string_view text) {
 
 // The characters a numeral starts with (quantity_def.hpp).
 constexpr CharSkip kNumeralStarts{"0123456789", {U'〇', U'零', U'一', U'二', U'三', U'四', U'五', U'六', U'七', U'八',
-                                                U'九', U'十', U'百', U'千'}};
+                                                 U'九', U'十', U'百', U'千'}};
 
 // The first byte at or after i where a numeral starts, or text.size(). Numerals are rare
 // in prose, so this mostly skips.
