@@ -106,7 +106,7 @@ TEST_CASE("dates in every era form are found with and without the prefilter") {
 TEST_CASE("CharSkip stops where a byte-by-byte search stops") {
   using shiwake::grammar::detail::CharSkip;
   // The date grammar's set (ASCII digits and letters, five kanji: one bucket each) and the
-  // numerals' (fourteen kanji sharing six buckets), each against a search that compares
+  // numerals' (fourteen kanji sharing seven buckets), each against a search that compares
   // the bytes at every position with every character of the set.
   const std::string_view few_ascii = "0123456789rhs", many_ascii = "0123456789";
   const std::vector<std::string> few_keys{"令", "平", "昭", "大", "明"};
