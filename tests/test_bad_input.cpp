@@ -46,7 +46,7 @@ struct Expected {
 // just over kMaxRecordBytes, between two good records.
 class Scratch {
  public:
-  Scratch() : dir_(fs::temp_directory_path() / ("shiwake-bad-input-" + std::to_string(::getpid()))) {
+  Scratch() : dir_(test::temp_path("shiwake-bad-input")) {
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "pack");
     std::ofstream(dir_ / "pack/pack.yaml") << kPack;

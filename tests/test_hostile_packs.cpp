@@ -4,6 +4,7 @@
 // the child must end within a time bound and a memory bound, with the expected error.
 // Data: tests/data/hostile/<case>/ (generate.py writes it; `expect` says what to find).
 #include "engine/shiwake.hpp"
+#include "tests/support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -194,7 +195,7 @@ void check_case(const std::string& name, const fs::path& dir, const std::vector<
 class TempPack {
  public:
   explicit TempPack(const std::string& name)
-      : dir_(fs::temp_directory_path() / ("shiwake-hostile-" + name + "-" + std::to_string(::getpid()))) {
+      : dir_(shiwake::test::temp_path("shiwake-hostile-" + name)) {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
