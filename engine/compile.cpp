@@ -150,6 +150,7 @@ class Compiler {
     if (errors_) return false;
     share_subexpressions();
     add_fact_words();
+    pool_programs();
     return build_database();
   }
 
@@ -179,6 +180,41 @@ class Compiler {
     for (std::size_t i = 0; i < pack_.data_types.size(); ++i) {
       const DataTypeDef& d = pack_.data_types[i];
       if (!data_types_.emplace(d.id, i).second) error(d.where.whole("duplicate data type '" + d.id + "'"));
+    }
+  }
+
+  // Copies every program's nodes, children and requirement into the pack's pools, in the
+  // order classify evaluates them: lexicon, rules by dependency, reportable, severity.
+  void pool_programs() {
+    std::vector<Program*> order;
+    for (auto& p : out_.data_types) order.push_back(&p);
+    for (auto& p : out_.leak) order.push_back(&p);
+    if (out_.outage) order.push_back(&*out_.outage);
+    for (std::uint32_t i : out_.rule_order) order.push_back(&out_.rules[i].program);
+    if (out_.reportable) order.push_back(&*out_.reportable);
+    for (auto& p : out_.severity) order.push_back(&p);
+    std::size_t nodes = 0, children = 0, needs = 0;
+    for (const Program* p : order) {
+      nodes += p->nodes.size();
+      children += p->children.size();
+      needs += 1 + p->needs.ends.size() + p->needs.sets.size();
+    }
+    // Reserved whole: the programs point into them.
+    out_.node_pool.reserve(nodes);
+    out_.child_pool.reserve(children);
+    out_.needs_pool.reserve(needs);
+    for (Program* p : order) {
+      p->pooled_nodes = out_.node_pool.data() + out_.node_pool.size();
+      out_.node_pool.insert(out_.node_pool.end(), p->nodes.begin(), p->nodes.end());
+      p->pooled_children = out_.child_pool.data() + out_.child_pool.size();
+      out_.child_pool.insert(out_.child_pool.end(), p->children.begin(), p->children.end());
+      p->pooled_needs = out_.needs_pool.data() + out_.needs_pool.size();
+      out_.needs_pool.push_back(static_cast<std::uint32_t>(p->needs.ends.size()));
+      for (std::size_t k = 0, from = 0; k < p->needs.ends.size(); from = p->needs.ends[k++]) {
+        out_.needs_pool.push_back(static_cast<std::uint32_t>(p->needs.ends[k] - from));
+        out_.needs_pool.insert(out_.needs_pool.end(), p->needs.sets.begin() + std::ptrdiff_t(from),
+                               p->needs.sets.begin() + std::ptrdiff_t(p->needs.ends[k]));
+      }
     }
   }
 

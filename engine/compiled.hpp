@@ -99,6 +99,14 @@ struct Program {
   std::uint32_t root = 0;
   bool uses_units = false;  // contains sentence() / paragraph()
   Requirement needs;
+  // What evaluation reads: the same nodes, children and requirement, copied next to every
+  // other program's into CompiledPack's pools in the order classify evaluates them
+  // (pool_programs in compile.cpp). A notice walks them front to back instead of through
+  // a few hundred separate allocations. The requirement is flat: the number of clauses,
+  // then each clause as its size and its sets.
+  const Node* pooled_nodes = nullptr;
+  const std::uint32_t* pooled_children = nullptr;
+  const std::uint32_t* pooled_needs = nullptr;
 };
 
 struct CompiledRule {
@@ -133,6 +141,8 @@ struct CompiledPack {
   bool uses_sentences = false;
   std::uint32_t memo_slots = 0;              // subexpressions shared between conditions
   std::vector<std::uint32_t> discovery_word_sets;  // parallel to discovery_words() (facts.hpp)
+  std::vector<Node> node_pool;                // every program's, see Program::pooled_nodes
+  std::vector<std::uint32_t> child_pool, needs_pool;
   hs_database_t* database = nullptr;
   hs_scratch_t* scratch_prototype = nullptr;
 

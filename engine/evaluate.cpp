@@ -17,7 +17,12 @@ namespace {
 
 class Evaluator {
  public:
-  Evaluator(const Program& p, EvalState& st) : p_(p), st_(st), s_(st.scratch) {}
+  Evaluator(const Program& p, EvalState& st)
+      : p_(p),
+        nodes_(p.pooled_nodes),
+        children_(p.pooled_children),
+        st_(st),
+        s_(st.scratch) {}
 
   bool run(std::vector<Hit>* evidence) {
     Window all{0, static_cast<std::uint32_t>(s_.buffer.size())};
@@ -111,8 +116,8 @@ class Evaluator {
   // a smaller window is wholly inside w: terms, counts from below and proximity can only
   // lose hits as the window shrinks, and `not` is bounded by true.
   bool possible(std::uint32_t i, Window w) {
-    const Node& n = p_.nodes[i];
-    const std::uint32_t* kids = p_.children.data() + n.first;
+    const Node& n = nodes_[i];
+    const std::uint32_t* kids = children_ + n.first;
     switch (n.op) {
       case Op::term: return any_hit(n.set, field_window(n.field, w));
       case Op::not_: return true;
@@ -155,8 +160,8 @@ class Evaluator {
   using Anchors = boost::container::small_vector<Anchor, 16>;
   using Units = boost::container::small_vector<Window, 16>;
   bool anchors(std::uint32_t i, Anchors& out) const {
-    const Node& n = p_.nodes[i];
-    const std::uint32_t* kids = p_.children.data() + n.first;
+    const Node& n = nodes_[i];
+    const std::uint32_t* kids = children_ + n.first;
     switch (n.op) {
       case Op::term:
       case Op::near:
@@ -208,7 +213,7 @@ class Evaluator {
     // A shared subexpression over the whole notice is evaluated once per notice. A false
     // verdict gives no evidence, so it is reused as is; a true one is evaluated again only
     // when its evidence is wanted. A trace records every node, so it never reuses.
-    const std::uint32_t memo = p_.nodes[i].memo;
+    const std::uint32_t memo = nodes_[i].memo;
     if (memo != kNoMemo && !st_.trace && w.lo == 0 && w.hi == s_.buffer.size()) {
       if (s_.memo_stamp[memo] == s_.generation && (!ev || !s_.memo_value[memo])) return s_.memo_value[memo];
       const bool r = eval_node(i, w, ev);
@@ -226,8 +231,8 @@ class Evaluator {
   }
 
   bool eval_node(std::uint32_t i, Window w, std::vector<Hit>* ev) {
-    const Node& n = p_.nodes[i];
-    const std::uint32_t* kids = p_.children.data() + n.first;
+    const Node& n = nodes_[i];
+    const std::uint32_t* kids = children_ + n.first;
     switch (n.op) {
       case Op::constant: return n.value;
       case Op::term: {
@@ -370,6 +375,8 @@ class Evaluator {
   }
 
   const Program& p_;
+  const Node* nodes_;
+  const std::uint32_t* children_;
   EvalState& st_;
   ScratchState& s_;
 };
@@ -379,11 +386,15 @@ class Evaluator {
 bool evaluate(const Program& p, EvalState& st, std::vector<Hit>* evidence) {
   // A traced evaluation records every node it visits, so it never takes the shortcut.
   if (!st.trace) {
-    const Requirement& r = p.needs;
-    for (std::size_t k = 0, from = 0; k < r.ends.size(); from = r.ends[k++]) {
+    const std::uint32_t* stamp = st.scratch.stamp.data();
+    const std::uint32_t generation = st.scratch.generation;
+    const std::uint32_t* r = p.pooled_needs;
+    for (std::uint32_t k = *r++; k > 0; --k) {
+      const std::uint32_t* const end = r + 1 + *r;
       bool met = false;
-      for (std::size_t j = from; j < r.ends[k] && !met; ++j) met = st.scratch.stamp[r.sets[j]] == st.scratch.generation;
+      for (++r; r != end && !met; ++r) met = stamp[*r] == generation;
       if (!met) return false;
+      r = end;
     }
   }
   return Evaluator(p, st).run(evidence);
