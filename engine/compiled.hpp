@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -176,9 +177,15 @@ struct ScratchState {
   hs_scratch_t* scratch = nullptr;
   hs_stream_t* stream = nullptr;  // reset after every notice
   std::unique_ptr<icu::BreakIterator> sentences;
-  std::vector<std::vector<Hit>> hits;   // per term set; valid when stamp[set] == generation
+  // The notice's hits, each set's together in hit_pool[hit_ranges[set].begin .. end), by
+  // start; a set's range is valid when stamp[set] == generation (see load in scan.cpp).
+  struct HitRange {
+    std::uint32_t begin = 0, end = 0;
+  };
+  std::vector<Hit> hit_pool;
+  std::vector<HitRange> hit_ranges;
   std::vector<std::uint32_t> stamp;
-  std::vector<std::uint32_t> touched;
+  std::vector<std::uint32_t> touched;  // the sets with hits, in the order they were first hit
   std::vector<RegexStringMatch> regex_strings;  // load's, kept for its capacity
   std::uint32_t generation = 0;  // of the notice scanned last
   std::vector<Prescan> prescans;  // classify_each's notices, kept for their capacity
@@ -207,9 +214,10 @@ struct ScratchState {
   mutable std::vector<std::uint32_t> title_offsets, body_offsets;
 
   ~ScratchState();
-  const std::vector<Hit>& hits_of(std::uint32_t set) const {
-    static const std::vector<Hit> kNone;
-    return stamp[set] == generation ? hits[set] : kNone;
+  std::span<const Hit> hits_of(std::uint32_t set) const {
+    if (stamp[set] != generation) return {};
+    const HitRange r = hit_ranges[set];
+    return {hit_pool.data() + r.begin, r.end - r.begin};
   }
 };
 

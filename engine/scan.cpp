@@ -269,46 +269,47 @@ void load(const CompiledPack& pack, ScratchState& s, Prescan& p) {
     s.generation = 1;
   }
   s.touched.clear();
-  // Each match under every term set that holds its pattern.
-  auto file = [&](const MatchTarget& t, Hit h) {
-    const std::uint32_t* sets = pack.target_sets.data() + t.first_set;
-    for (std::uint32_t k = 0; k < t.set_count; ++k) {
-      const std::uint32_t set = sets[k];
+  // Every match is filed under each term set that holds its pattern, all sets' hits in one
+  // pool: a first pass counts each set's hits, a second writes them into its range. (A
+  // vector per set spread the writes over as many allocations.)
+  const RawMatch* const matches = p.matches.data();
+  const std::size_t n = p.matches.size();
+  auto sets_of = [&](const MatchTarget& t) { return std::span(pack.target_sets.data() + t.first_set, t.set_count); };
+  auto count = [&](const MatchTarget& t) {
+    for (const std::uint32_t set : sets_of(t)) {
       if (s.stamp[set] != s.generation) {
         s.stamp[set] = s.generation;
-        s.hits[set].clear();
+        s.hit_ranges[set].end = 0;
         s.touched.push_back(set);
       }
-      s.hits[set].push_back(h);
+      ++s.hit_ranges[set].end;
     }
   };
   s.regex_strings.clear();
   // The targets of a large pack are out of cache after the run's scans, and each match's
-  // target, its sets and their hits are a chain of loads: their lines are fetched ahead.
-  const RawMatch* const matches = p.matches.data();
-  const std::size_t n = p.matches.size();
-  constexpr std::size_t kTargetsAhead = 16, kSetsAhead = 8, kHitsAhead = 4;
+  // target, its sets and their counts are a chain of loads: their lines are fetched ahead.
+  constexpr std::size_t kTargetsAhead = 16, kSetsAhead = 8, kRangesAhead = 4;
   for (std::size_t k = 0; k < n; ++k) {
     if (k + kTargetsAhead < n) __builtin_prefetch(&pack.targets[matches[k + kTargetsAhead].id]);
     if (k + kSetsAhead < n) __builtin_prefetch(pack.target_sets.data() + pack.targets[matches[k + kSetsAhead].id].first_set);
-    if (k + kHitsAhead < n) {
-      const MatchTarget& ahead = pack.targets[matches[k + kHitsAhead].id];
+    if (k + kRangesAhead < n) {
+      const MatchTarget& ahead = pack.targets[matches[k + kRangesAhead].id];
       if (ahead.set_count > 0) {
         const std::uint32_t set = pack.target_sets[ahead.first_set];
         __builtin_prefetch(&s.stamp[set]);
-        __builtin_prefetch(&s.hits[set]);
+        __builtin_prefetch(&s.hit_ranges[set]);
       }
     }
     const RawMatch& m = matches[k];
     const MatchTarget& t = pack.targets[m.id];
     if (t.is_regex_string) s.regex_strings.push_back({t.pattern, m.to, m.to - t.literal_bytes, m.id});
-    else file(t, Hit{t.is_literal ? m.to - t.literal_bytes : m.from, m.to});
+    else count(t);
   }
   // A regex scanned as its strings: per end, the leftmost start, as its own scan reports.
   // Matches come by end, so only the few ending at the same byte are sorted, unless the
-  // order was broken.
-  if (!s.regex_strings.empty()) {
-    auto& rs = s.regex_strings;
+  // order was broken. The first of each (pattern, end) is kept, at the front.
+  auto& rs = s.regex_strings;
+  if (!rs.empty()) {
     const auto by_end = [](const RegexStringMatch& a, const RegexStringMatch& b) {
       return a.to != b.to ? a.to < b.to : a.pattern != b.pattern ? a.pattern < b.pattern : a.from < b.from;
     };
@@ -322,21 +323,45 @@ void load(const CompiledPack& pack, ScratchState& s, Prescan& p) {
         run = next;
       }
     }
-    for (std::size_t k = 0; k < rs.size(); ++k)
-      if (k == 0 || rs[k].pattern != rs[k - 1].pattern || rs[k].to != rs[k - 1].to)
-        file(pack.targets[rs[k].id], Hit{rs[k].from, rs[k].to});
+    rs.erase(std::unique(rs.begin(), rs.end(),
+                         [](const RegexStringMatch& a, const RegexStringMatch& b) { return a.pattern == b.pattern && a.to == b.to; }),
+             rs.end());
+    for (const RegexStringMatch& r : rs) count(pack.targets[r.id]);
   }
+  // Each set's range, in the order the sets were first hit; `end` is the write cursor.
+  std::uint32_t total = 0;
+  for (const std::uint32_t set : s.touched) {
+    ScratchState::HitRange& r = s.hit_ranges[set];
+    const std::uint32_t hits = r.end;
+    r.begin = r.end = total;
+    total += hits;
+  }
+  // A huge notice's pool is not kept for the ordinary ones after it.
+  constexpr std::size_t kKeepHits = std::size_t(1) << 17;
+  if (s.hit_pool.capacity() > kKeepHits && total <= kKeepHits) s.hit_pool = std::vector<Hit>();
+  s.hit_pool.resize(total);
+  Hit* const pool = s.hit_pool.data();
+  auto file = [&](const MatchTarget& t, Hit h) {
+    for (const std::uint32_t set : sets_of(t)) pool[s.hit_ranges[set].end++] = h;
+  };
+  for (std::size_t k = 0; k < n; ++k) {
+    const RawMatch& m = matches[k];
+    const MatchTarget& t = pack.targets[m.id];
+    if (!t.is_regex_string) file(t, Hit{t.is_literal ? m.to - t.literal_bytes : m.from, m.to});
+  }
+  for (const RegexStringMatch& r : rs) file(pack.targets[r.id], Hit{r.from, r.to});
   // Hits arrive in order of their end; evaluation wants them by start, once each. Most
   // sets are in that order already (one literal's hits, or a single hit): they are only
   // checked.
   const auto before = [](const Hit& a, const Hit& b) { return a.start != b.start ? a.start < b.start : a.end < b.end; };
-  for (std::uint32_t set : s.touched) {
-    auto& hs = s.hits[set];
-    if (std::adjacent_find(hs.begin(), hs.end(), [&](const Hit& a, const Hit& b) { return !before(a, b); }) == hs.end())
-      continue;
-    std::sort(hs.begin(), hs.end(), before);
-    hs.erase(std::unique(hs.begin(), hs.end(), [](const Hit& a, const Hit& b) { return a.start == b.start && a.end == b.end; }),
-             hs.end());
+  for (const std::uint32_t set : s.touched) {
+    ScratchState::HitRange& r = s.hit_ranges[set];
+    Hit* const b = pool + r.begin;
+    Hit* e = pool + r.end;
+    if (std::adjacent_find(b, e, [&](const Hit& x, const Hit& y) { return !before(x, y); }) == e) continue;
+    std::sort(b, e, before);
+    e = std::unique(b, e, [](const Hit& x, const Hit& y) { return x.start == y.start && x.end == y.end; });
+    r.end = static_cast<std::uint32_t>(e - pool);
   }
 }
 
@@ -384,7 +409,7 @@ Classifier::Scratch Classifier::make_scratch() const {
     hs_clone_scratch(impl_->scratch_prototype, &s->scratch);
     hs_open_stream(impl_->database, 0, &s->stream);
   }
-  s->hits.resize(impl_->sets.size());
+  s->hit_ranges.resize(impl_->sets.size());
   s->stamp.assign(impl_->sets.size(), 0);
   s->memo_stamp.assign(impl_->memo_slots, 0);
   s->memo_value.assign(impl_->memo_slots, 0);
