@@ -201,11 +201,17 @@ class Compiler {
     }
     // Reserved whole: the programs point into them.
     out_.node_pool.reserve(nodes);
+    out_.value_pool.reserve(nodes);
     out_.child_pool.reserve(children);
     out_.needs_pool.reserve(needs);
     for (Program* p : order) {
       p->pooled_nodes = out_.node_pool.data() + out_.node_pool.size();
-      out_.node_pool.insert(out_.node_pool.end(), p->nodes.begin(), p->nodes.end());
+      p->pooled_values = out_.value_pool.data() + out_.value_pool.size();
+      for (const Node& n : p->nodes) {
+        out_.node_pool.push_back(RunNode{n.op, n.value, n.field, n.field_b, n.fact, n.call, n.cmp, n.set, n.set_b, n.index,
+                                         n.first, n.count, n.memo});
+        out_.value_pool.push_back(NodeValue{n.number, n.name});
+      }
       p->pooled_children = out_.child_pool.data() + out_.child_pool.size();
       out_.child_pool.insert(out_.child_pool.end(), p->children.begin(), p->children.end());
       p->pooled_needs = out_.needs_pool.data() + out_.needs_pool.size();

@@ -85,6 +85,24 @@ struct Node {
   const ast::x3::position_tagged* source = nullptr;
 };
 
+// A Node as evaluation reads it, in the pools: 32 bytes, two to a cache line. The number
+// and the name, which few nodes use, are in a parallel pool of NodeValues; the source,
+// which only a trace uses, stays in Program::nodes.
+struct RunNode {
+  Op op = Op::constant;
+  bool value = false;
+  ast::Field field = ast::Field::any, field_b = ast::Field::any;
+  Fact fact = Fact::affected;
+  CallKind call = CallKind::has;
+  ast::CmpOp cmp = ast::CmpOp::ge;
+  std::uint32_t set = 0, set_b = 0, index = 0, first = 0, count = 0, memo = kNoMemo;
+};
+static_assert(sizeof(RunNode) <= 32);
+struct NodeValue {
+  double number = 0;
+  const char* name = nullptr;
+};
+
 // What a program needs of the scan, in conjunctive form: it can hold only when every
 // clause has a term set with a hit somewhere in the notice. Clause k is
 // sets[ends[k-1] .. ends[k]). Checked before evaluation, so a rule none of whose terms
@@ -100,12 +118,13 @@ struct Program {
   std::uint32_t root = 0;
   bool uses_units = false;  // contains sentence() / paragraph()
   Requirement needs;
-  // What evaluation reads: the same nodes, children and requirement, copied next to every
-  // other program's into CompiledPack's pools in the order classify evaluates them
-  // (pool_programs in compile.cpp). A notice walks them front to back instead of through
-  // a few hundred separate allocations. The requirement is flat: the number of clauses,
-  // then each clause as its size and its sets.
-  const Node* pooled_nodes = nullptr;
+  // What evaluation reads: the same nodes (as RunNodes and NodeValues), children and
+  // requirement, copied next to every other program's into CompiledPack's pools in the
+  // order classify evaluates them (pool_programs in compile.cpp). A notice walks them
+  // front to back instead of through a few hundred separate allocations. The requirement
+  // is flat: the number of clauses, then each clause as its size and its sets.
+  const RunNode* pooled_nodes = nullptr;
+  const NodeValue* pooled_values = nullptr;
   const std::uint32_t* pooled_children = nullptr;
   const std::uint32_t* pooled_needs = nullptr;
 };
@@ -142,7 +161,8 @@ struct CompiledPack {
   bool uses_sentences = false;
   std::uint32_t memo_slots = 0;              // subexpressions shared between conditions
   std::vector<std::uint32_t> discovery_word_sets;  // parallel to discovery_words() (facts.hpp)
-  std::vector<Node> node_pool;                // every program's, see Program::pooled_nodes
+  std::vector<RunNode> node_pool;             // every program's, see Program::pooled_nodes
+  std::vector<NodeValue> value_pool;
   std::vector<std::uint32_t> child_pool, needs_pool;
   hs_database_t* database = nullptr;
   hs_scratch_t* scratch_prototype = nullptr;

@@ -20,6 +20,7 @@ class Evaluator {
   Evaluator(const Program& p, EvalState& st)
       : p_(p),
         nodes_(p.pooled_nodes),
+        values_(p.pooled_values),
         children_(p.pooled_children),
         st_(st),
         s_(st.scratch) {}
@@ -116,7 +117,7 @@ class Evaluator {
   // a smaller window is wholly inside w: terms, counts from below and proximity can only
   // lose hits as the window shrinks, and `not` is bounded by true.
   bool possible(std::uint32_t i, Window w) {
-    const Node& n = nodes_[i];
+    const RunNode& n = nodes_[i];
     const std::uint32_t* kids = children_ + n.first;
     switch (n.op) {
       case Op::term: return any_hit(n.set, field_window(n.field, w));
@@ -136,9 +137,10 @@ class Evaluator {
       }
       case Op::count: {
         if (n.cmp != ast::CmpOp::ge && n.cmp != ast::CmpOp::gt && n.cmp != ast::CmpOp::eq) return true;
+        const double number = values_[i].number;
         double c = 0;
-        each_hit(n.set, field_window(n.field, w), [&](const Hit&) { return ++c <= n.number; });
-        return n.cmp == ast::CmpOp::gt ? c > n.number : c >= n.number;
+        each_hit(n.set, field_window(n.field, w), [&](const Hit&) { return ++c <= number; });
+        return n.cmp == ast::CmpOp::gt ? c > number : c >= number;
       }
       case Op::near:
       case Op::before:
@@ -160,7 +162,7 @@ class Evaluator {
   using Anchors = boost::container::small_vector<Anchor, 16>;
   using Units = boost::container::small_vector<Window, 16>;
   bool anchors(std::uint32_t i, Anchors& out) const {
-    const Node& n = nodes_[i];
+    const RunNode& n = nodes_[i];
     const std::uint32_t* kids = children_ + n.first;
     switch (n.op) {
       case Op::term:
@@ -169,7 +171,8 @@ class Evaluator {
         out.push_back({n.set, n.field});
         return true;
       case Op::count:
-        if (!((n.cmp == ast::CmpOp::ge || n.cmp == ast::CmpOp::eq) ? n.number >= 1 : n.cmp == ast::CmpOp::gt && n.number >= 0))
+        if (const double number = values_[i].number;
+            !((n.cmp == ast::CmpOp::ge || n.cmp == ast::CmpOp::eq) ? number >= 1 : n.cmp == ast::CmpOp::gt && number >= 0))
           return false;
         out.push_back({n.set, n.field});
         return true;
@@ -231,7 +234,7 @@ class Evaluator {
   }
 
   bool eval_node(std::uint32_t i, Window w, std::vector<Hit>* ev) {
-    const Node& n = nodes_[i];
+    const RunNode& n = nodes_[i];
     const std::uint32_t* kids = children_ + n.first;
     switch (n.op) {
       case Op::constant: return n.value;
@@ -252,7 +255,7 @@ class Evaluator {
           case CallKind::tag: return (*st_.label_fired)[n.index] != 0;
         }
         return false;
-      case Op::fact: return eval_fact(n);
+      case Op::fact: return eval_fact(n, values_[i]);
       case Op::not_: return !eval(kids[0], w, nullptr);
       case Op::and_: {
         std::size_t mark = ev ? ev->size() : 0;
@@ -282,7 +285,7 @@ class Evaluator {
           if (ev) ev->push_back(h);
           return true;
         });
-        bool r = compare(c, n.cmp, n.number);
+        bool r = compare(c, n.cmp, values_[i].number);
         if (ev && (!r || c == 0)) ev->resize(mark);
         return r;
       }
@@ -290,15 +293,16 @@ class Evaluator {
       case Op::before: {
         bool found = false;
         const Window wb = field_window(n.field_b, w);
+        const double distance = values_[i].number;
         each_hit(n.set, field_window(n.field, w), [&](const Hit& a) {
           // A `before` needs b to start at or after a's end. A b starting more than 4 bytes
           // per character of the distance after a's end is too far (a character takes at
           // most 4), and so is every later one: hits come by start.
           const Window from_a = n.op == Op::before ? Window{std::max(wb.lo, a.end), wb.hi} : wb;
           each_hit(n.set_b, from_a, [&](const Hit& b) {
-            if (b.start > a.end && b.start - a.end > 4 * n.number) return false;
-            bool ok = n.op == Op::near ? within(std::min(a.end, b.end), std::max(a.start, b.start), n.number)
-                                        : a.end <= b.start && within(a.end, b.start, n.number);
+            if (b.start > a.end && b.start - a.end > 4 * distance) return false;
+            bool ok = n.op == Op::near ? within(std::min(a.end, b.end), std::max(a.start, b.start), distance)
+                                        : a.end <= b.start && within(a.end, b.start, distance);
             if (ok) {
               found = true;
               if (ev) {
@@ -355,7 +359,7 @@ class Evaluator {
     return false;
   }
 
-  bool eval_fact(const Node& n) const {
+  bool eval_fact(const RunNode& n, const NodeValue& v) const {
     const Facts& f = *st_.facts;
     auto date_number = [](const std::optional<grammar::ast::Date>& d) -> std::optional<double> {
       if (!d) return std::nullopt;
@@ -367,15 +371,16 @@ class Evaluator {
       case Fact::damage: value = f.damage_jpy; break;
       case Fact::published: value = date_number(f.published); break;
       case Fact::discovered: value = date_number(f.discovered); break;
-      case Fact::leak: return (n.name && f.leak == n.name) == (n.cmp == ast::CmpOp::eq);
+      case Fact::leak: return (v.name && f.leak == v.name) == (n.cmp == ast::CmpOp::eq);
       case Fact::outage: return f.outage;
       case Fact::reportable: return st_.reportable;
     }
-    return value && compare(*value, n.cmp, n.number);
+    return value && compare(*value, n.cmp, v.number);
   }
 
   const Program& p_;
-  const Node* nodes_;
+  const RunNode* nodes_;
+  const NodeValue* values_;
   const std::uint32_t* children_;
   EvalState& st_;
   ScratchState& s_;
