@@ -8,8 +8,8 @@
 // is replaced by an n-gram in 32 to 63, a term in none by one in none (two n-grams
 // joined). So each copy hits the text as the pack does, term by term: most of a real
 // pack's terms are words a notice rarely uses, and a few are very common. (Drawn
-// uniformly instead, the n-grams are all moderately common, and every synthetic list hits
-// far more notices than the list it copies: --uniform, for comparison.) Each list gets a
+// uniformly instead, with --uniform for comparison, nearly all n-grams are moderately
+// common; lists of them still hit about as many notices on average.) Each list gets a
 // copy of the same size; a regex becomes an alternation of two n-grams, the first of the
 // regex's frequency, until the pack would pass the loader's bound on regexes (kMaxRegexes):
 // past it a regex becomes a literal n-gram. Used by tools/bench.
