@@ -81,6 +81,47 @@ TEST_CASE("classify_each gives what classify gives, one notice at a time") {
   }
 }
 
+TEST_CASE("a notice with more hits than a scratch keeps changes nothing for the notices after it") {
+  // A notice's hits share one pool in the scratch; past 2^17 hits the pool is not kept for
+  // the next notice. Every hit of the huge notice must be counted, and the notices around
+  // it must come out as they do alone.
+  auto c = shiwake::test::pack_from_yaml(R"(rules:
+  - id: many
+    category: many
+    when: 'not (count("ab") < 150000)'
+  - id: close
+    category: close
+    when: 'near("cd", "ab", 2)'
+)");
+  REQUIRE(c);
+  std::string huge;
+  for (int i = 0; i < 150000; ++i) huge += "ab ";
+  huge += "cd";
+  std::vector<shiwake::engine::Notice> notices(4);
+  const char* texts[] = {"ab cd", nullptr, "xx ab cd", "ab"};
+  for (std::size_t k = 0; k < notices.size(); ++k) {
+    notices[k].id = std::to_string(k);
+    notices[k].text = texts[k] ? texts[k] : huge;
+  }
+  std::vector<std::string> alone;
+  for (const auto& n : notices) {
+    auto scratch = c->make_scratch();
+    alone.push_back(shiwake::engine::result_to_json(c->classify(n, scratch)));
+  }
+  CHECK(alone[1].find(R"("many")") != std::string::npos);
+  CHECK(alone[2].find(R"("close")") != std::string::npos);
+  CHECK(alone[3].find(R"("close")") == std::string::npos);
+  auto scratch = c->make_scratch();
+  for (int pass = 0; pass < 2; ++pass) {  // the second pass reuses the scratch the first left
+    CAPTURE(pass);
+    std::vector<const shiwake::engine::Notice*> ptrs;
+    for (const auto& n : notices) ptrs.push_back(&n);
+    std::vector<shiwake::engine::Result> results(notices.size());
+    c->classify_each(ptrs.data(), ptrs.size(), results.data(), scratch);
+    for (std::size_t k = 0; k < notices.size(); ++k) CHECK(shiwake::engine::result_to_json(results[k]) == alone[k]);
+  }
+}
+
 TEST_CASE("records come out in input order, errors in their place") {
   auto c = shipped();
   std::string path = shiwake::test::temp_path("shiwake-test-order.jsonl").string();
