@@ -199,8 +199,8 @@ struct ScratchState {
   std::unique_ptr<icu::BreakIterator> sentences;
   // The notice's hits, each set's together in hit_pool[hit_ranges[set].begin .. end), by
   // start; a set's range is valid when stamp[set] == generation (see load in scan.cpp).
-  struct HitRange {
-    std::uint32_t begin = 0, end = 0;
+  struct HitRange {  // in size_t: a hostile pack can file billions of hits
+    std::size_t begin = 0, end = 0;
   };
   std::vector<Hit> hit_pool;
   std::vector<HitRange> hit_ranges;

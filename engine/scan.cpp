@@ -329,10 +329,10 @@ void load(const CompiledPack& pack, ScratchState& s, Prescan& p) {
     for (const RegexStringMatch& r : rs) count(pack.targets[r.id]);
   }
   // Each set's range, in the order the sets were first hit; `end` is the write cursor.
-  std::uint32_t total = 0;
+  std::size_t total = 0;
   for (const std::uint32_t set : s.touched) {
     ScratchState::HitRange& r = s.hit_ranges[set];
-    const std::uint32_t hits = r.end;
+    const std::size_t hits = r.end;
     r.begin = r.end = total;
     total += hits;
   }
@@ -361,7 +361,7 @@ void load(const CompiledPack& pack, ScratchState& s, Prescan& p) {
     if (std::adjacent_find(b, e, [&](const Hit& x, const Hit& y) { return !before(x, y); }) == e) continue;
     std::sort(b, e, before);
     e = std::unique(b, e, [](const Hit& x, const Hit& y) { return x.start == y.start && x.end == y.end; });
-    r.end = static_cast<std::uint32_t>(e - pool);
+    r.end = static_cast<std::size_t>(e - pool);
   }
 }
 

@@ -72,6 +72,8 @@ def compare(grow, shiwake, rules, corpus, work, notices, uniform):
         for a, b in zip(ours, theirs):
             if not a.startswith("/") and not b.startswith("/"):
                 pairs.append((a, b))
+    if not pairs:
+        sys.exit(f"{rules} has no literal list items to compare")
     fa = frequencies([a for a, _ in pairs], notices)
     fb = frequencies([b for _, b in pairs], notices)
     close = sum(1 for x, y in zip(fa, fb) if abs(x.bit_length() - y.bit_length()) <= 1) / len(pairs)
