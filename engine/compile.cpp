@@ -67,7 +67,7 @@ constexpr FactInfo kFacts[] = {
     {"reportable", Fact::reportable, FactInfo::flag},
 };
 
-// The clauses a node needs (see Requirement): a term needs a hit of its set, proximity a
+// The clauses a node needs (see Program::pooled_needs): a term needs a hit of its set, proximity a
 // hit of each side, a count of at least one its set; `and` needs what each operand needs;
 // `or` and at_least(k >= 1) need a hit of one operand, so one clause of each operand's
 // joined; anything else (not, facts, references, constants) needs nothing the scan shows.
@@ -115,15 +115,6 @@ Clauses clauses_of(const Program& p, std::uint32_t i) {
     case Op::paragraph: return clauses_of(p, kids[0]);
     default: return {};
   }
-}
-
-Requirement requirement_of(const Program& p) {
-  Requirement r;
-  for (const auto& clause : clauses_of(p, p.root)) {
-    r.sets.insert(r.sets.end(), clause.begin(), clause.end());
-    r.ends.push_back(static_cast<std::uint32_t>(r.sets.size()));
-  }
-  return r;
 }
 
 class Compiler {
@@ -183,8 +174,9 @@ class Compiler {
     }
   }
 
-  // Copies every program's nodes, children and requirement into the pack's pools, in the
-  // order classify evaluates them: lexicon, rules by dependency, reportable, severity.
+  // Copies every program's nodes, children and requirement (see Program::pooled_needs)
+  // into the pack's pools, in the order classify evaluates them: lexicon, rules by
+  // dependency, reportable, severity. The programs point into the pools once all are in.
   void pool_programs() {
     std::vector<Program*> order;
     for (auto& p : out_.data_types) order.push_back(&p);
@@ -193,34 +185,30 @@ class Compiler {
     for (std::uint32_t i : out_.rule_order) order.push_back(&out_.rules[i].program);
     if (out_.reportable) order.push_back(&*out_.reportable);
     for (auto& p : out_.severity) order.push_back(&p);
-    std::size_t nodes = 0, children = 0, needs = 0;
+    struct Offsets {
+      std::size_t nodes, children, needs;
+    };
+    std::vector<Offsets> at;
     for (const Program* p : order) {
-      nodes += p->nodes.size();
-      children += p->children.size();
-      needs += 1 + p->needs.ends.size() + p->needs.sets.size();
-    }
-    // Reserved whole: the programs point into them.
-    out_.node_pool.reserve(nodes);
-    out_.value_pool.reserve(nodes);
-    out_.child_pool.reserve(children);
-    out_.needs_pool.reserve(needs);
-    for (Program* p : order) {
-      p->pooled_nodes = out_.node_pool.data() + out_.node_pool.size();
-      p->pooled_values = out_.value_pool.data() + out_.value_pool.size();
+      at.push_back({out_.node_pool.size(), out_.child_pool.size(), out_.needs_pool.size()});
       for (const Node& n : p->nodes) {
         out_.node_pool.push_back(RunNode{n.op, n.value, n.field, n.field_b, n.fact, n.call, n.cmp, n.set, n.set_b, n.index,
                                          n.first, n.count, n.memo});
         out_.value_pool.push_back(NodeValue{n.number, n.name});
       }
-      p->pooled_children = out_.child_pool.data() + out_.child_pool.size();
       out_.child_pool.insert(out_.child_pool.end(), p->children.begin(), p->children.end());
-      p->pooled_needs = out_.needs_pool.data() + out_.needs_pool.size();
-      out_.needs_pool.push_back(static_cast<std::uint32_t>(p->needs.ends.size()));
-      for (std::size_t k = 0, from = 0; k < p->needs.ends.size(); from = p->needs.ends[k++]) {
-        out_.needs_pool.push_back(static_cast<std::uint32_t>(p->needs.ends[k] - from));
-        out_.needs_pool.insert(out_.needs_pool.end(), p->needs.sets.begin() + std::ptrdiff_t(from),
-                               p->needs.sets.begin() + std::ptrdiff_t(p->needs.ends[k]));
+      const Clauses clauses = p->nodes.empty() ? Clauses{} : clauses_of(*p, p->root);
+      out_.needs_pool.push_back(static_cast<std::uint32_t>(clauses.size()));
+      for (const auto& clause : clauses) {
+        out_.needs_pool.push_back(static_cast<std::uint32_t>(clause.size()));
+        out_.needs_pool.insert(out_.needs_pool.end(), clause.begin(), clause.end());
       }
+    }
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      order[k]->pooled_nodes = out_.node_pool.data() + at[k].nodes;
+      order[k]->pooled_values = out_.value_pool.data() + at[k].nodes;
+      order[k]->pooled_children = out_.child_pool.data() + at[k].children;
+      order[k]->pooled_needs = out_.needs_pool.data() + at[k].needs;
     }
   }
 
@@ -237,7 +225,6 @@ class Compiler {
     scope_depth_ = 0;
     p.root = visit(c.parsed.root);
     program_ = nullptr;
-    if (!p.nodes.empty()) p.needs = requirement_of(p);
     return p;
   }
 

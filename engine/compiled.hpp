@@ -103,26 +103,21 @@ struct NodeValue {
   const char* name = nullptr;
 };
 
-// What a program needs of the scan, in conjunctive form: it can hold only when every
-// clause has a term set with a hit somewhere in the notice. Clause k is
-// sets[ends[k-1] .. ends[k]). Checked before evaluation, so a rule none of whose terms
-// occur costs a few lookups however large it is. See requirement_of in compile.cpp.
-struct Requirement {
-  std::vector<std::uint32_t> sets;
-  std::vector<std::uint32_t> ends;
-};
-
 struct Program {
   std::vector<Node> nodes;  // nodes[root] is the condition
   std::vector<std::uint32_t> children;
   std::uint32_t root = 0;
   bool uses_units = false;  // contains sentence() / paragraph()
-  Requirement needs;
-  // What evaluation reads: the same nodes (as RunNodes and NodeValues), children and
-  // requirement, copied next to every other program's into CompiledPack's pools in the
-  // order classify evaluates them (pool_programs in compile.cpp). A notice walks them
-  // front to back instead of through a few hundred separate allocations. The requirement
-  // is flat: the number of clauses, then each clause as its size and its sets.
+  // What evaluation reads: the same nodes (as RunNodes and NodeValues) and children,
+  // copied next to every other program's into CompiledPack's pools in the order classify
+  // evaluates them (pool_programs in compile.cpp), so a notice walks them front to back
+  // instead of through a few hundred separate allocations; and the requirement.
+  //
+  // The requirement is what the program needs of the scan, in conjunctive form: it can
+  // hold only when every clause has a term set with a hit somewhere in the notice. Checked
+  // before evaluation, so a rule none of whose terms occur costs a few lookups however
+  // large it is (see clauses_of in compile.cpp). Flat: the number of clauses, then each
+  // clause as its size and its sets.
   const RunNode* pooled_nodes = nullptr;
   const NodeValue* pooled_values = nullptr;
   const std::uint32_t* pooled_children = nullptr;
