@@ -74,8 +74,37 @@ void prepare_severity_why(CompiledPack& cp) {
 
 namespace {
 
+// Why a notice past one of its bounds (NoticeBounds) is not classified.
+std::string refusal_message(detail::Refusal why, const NoticeBounds& b) {
+  switch (why) {
+    case detail::Refusal::none: break;
+    case detail::Refusal::matches:
+      return "not classified: the pack's terms match " + std::to_string(b.matches) +
+             " times or more in this notice (the per-notice bound of matches)";
+    case detail::Refusal::hits:
+      return "not classified: the matches in this notice, filed under every list that holds their term, pass " +
+             std::to_string(b.hits) + " hits (the per-notice bound of hits)";
+    case detail::Refusal::evidence:
+      return "not classified: the evidence of the rules in this notice passes " + std::to_string(b.evidence_spans) +
+             " spans (the per-notice bound of evidence)";
+    case detail::Refusal::proximity:
+      return "not classified: near() and before() would take more than " + std::to_string(b.proximity_steps) +
+             " steps in this notice (the per-notice bound of proximity steps: a hit tried, or 64 bytes counted)";
+  }
+  return {};
+}
+
+Result refused(const detail::CompiledPack& cp, const Notice& notice, detail::Refusal why) {
+  Result r;
+  r.id = notice.id;
+  r.title = notice.title;
+  r.error = refusal_message(why, cp.bounds);
+  return r;
+}
+
 // Everything after the scan: the notice's hits are in `s`.
 Result classify_scanned(const detail::CompiledPack& cp, detail::ScratchState& s, const Notice& notice, Trace* trace) {
+  if (s.refused != detail::Refusal::none) return refused(cp, notice, s.refused);
   const Pack& pack = *cp.pack;
   Result r;
   r.id = notice.id;
@@ -112,6 +141,7 @@ Result classify_scanned(const detail::CompiledPack& cp, detail::ScratchState& s,
     std::vector<Hit> hits;
     st.trace = nullptr;
     detail::evaluate(p, st, &hits);
+    s.evidence_spans += hits.size();
     auto& into = r.facts.evidence[fact];
     for (auto& e : to_evidence(hits)) into.push_back(std::move(e));
   };
@@ -162,6 +192,8 @@ Result classify_scanned(const detail::CompiledPack& cp, detail::ScratchState& s,
       fired[i] = detail::evaluate(cp.rules[i].program, st, &rule_hits[i]) ? 1 : 0;
     }
     if (fired[i]) label_fired[cp.rules[i].label] = 1;
+    s.evidence_spans += rule_hits[i].size();
+    if (s.refused != detail::Refusal::none) return refused(cp, notice, s.refused);
   }
   // Each label once, in the order of the first rule that gave it.
   std::vector<std::uint8_t>& label_given = s.label_given;
@@ -182,6 +214,8 @@ Result classify_scanned(const detail::CompiledPack& cp, detail::ScratchState& s,
     r.why = cp.severity_why[i];
     break;
   }
+  // The lexicon's, reportable's and severity's conditions can pass the proximity bound too.
+  if (s.refused != detail::Refusal::none) return refused(cp, notice, s.refused);
   return r;
 }
 
@@ -196,10 +230,20 @@ void Classifier::classify_each(const Notice* const* notices, std::size_t n, Resu
   detail::ScratchState& s = *scratch.state_;
   if (s.prescans.size() < n) s.prescans.resize(n);
   for (std::size_t k = 0; k < n; ++k) detail::prepare(s.prescans[k], notices[k]->title, notices[k]->text);
-  for (std::size_t k = 0; k < n; ++k) detail::scan(*impl_, s, s.prescans[k]);
-  for (std::size_t k = 0; k < n; ++k) {
-    detail::load(*impl_, s, s.prescans[k]);
-    results[k] = classify_scanned(*impl_, s, *notices[k], nullptr);
+  // Notices are scanned ahead while their matches together stay under kAheadMatches (so a
+  // few huge notices do not hold theirs all at once), then filed and evaluated; a huge
+  // notice's matches are let go as soon as it is done.
+  constexpr std::size_t kAheadMatches = std::size_t(1) << 22;
+  for (std::size_t scanned = 0, done = 0; done < n;) {
+    for (std::size_t held = 0; scanned < n && (scanned == done || held < kAheadMatches); ++scanned) {
+      detail::scan(*impl_, s, s.prescans[scanned]);
+      held += s.prescans[scanned].matches.size();
+    }
+    for (; done < scanned; ++done) {
+      detail::load(*impl_, s, s.prescans[done]);
+      results[done] = classify_scanned(*impl_, s, *notices[done], nullptr);
+      if (s.prescans[done].matches.capacity() > detail::kKeepMatches) s.prescans[done].matches = {};
+    }
   }
   // A run of huge notices would leave every slot holding their buffers: only slots of
   // ordinary size are kept for their capacity.

@@ -814,6 +814,7 @@ std::unique_ptr<Classifier> Classifier::compile(Pack pack, std::vector<Diagnosti
   auto impl = std::make_unique<detail::CompiledPack>();
   impl->owned_pack = std::make_unique<Pack>(std::move(pack));
   impl->pack = impl->owned_pack.get();
+  impl->bounds = options.bounds;
   detail::Compiler compiler(*impl->pack, *impl, diagnostics, options);
   if (!compiler.run()) return nullptr;
   detail::prepare_severity_why(*impl);

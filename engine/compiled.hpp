@@ -155,6 +155,7 @@ struct CompiledPack {
   std::vector<SeverityWhy> severity_why;     // parallel to severity: what a result says of it
   bool uses_sentences = false;
   std::uint32_t memo_slots = 0;              // subexpressions shared between conditions
+  NoticeBounds bounds;
   std::vector<std::uint32_t> discovery_word_sets;  // parallel to discovery_words() (facts.hpp)
   std::vector<RunNode> node_pool;             // every program's, see Program::pooled_nodes
   std::vector<NodeValue> value_pool;
@@ -179,13 +180,19 @@ struct RegexStringMatch {
   std::uint32_t pattern, to, from, id;
 };
 
+// The per-notice bound (NoticeBounds, shiwake.hpp) a notice went past, if any.
+enum class Refusal : std::uint8_t { none, matches, hits, evidence, proximity };
+
 // A notice normalized and scanned ahead of its evaluation (Classifier::classify_each).
 struct Prescan {
   NormalizedText title, body;
   std::string buffer;
   std::uint32_t title_end = 0, body_begin = 0;
-  std::vector<RawMatch> matches;
+  std::vector<RawMatch> matches;  // empty when refused
+  Refusal refused = Refusal::none;
 };
+// A Prescan keeps the capacity of its matches for the next notice up to this many.
+inline constexpr std::size_t kKeepMatches = std::size_t(1) << 16;
 
 // Per-thread state: the scan buffer, hits per term set, the unit boundaries.
 struct ScratchState {
@@ -203,6 +210,13 @@ struct ScratchState {
   std::vector<std::uint32_t> touched;  // the sets with hits, in the order they were first hit
   std::vector<RegexStringMatch> regex_strings;  // load's, kept for its capacity
   std::uint32_t generation = 0;  // of the notice scanned last
+  // The notice's use of its bounds; once it goes past one, `refused` says which, and
+  // evaluation stops adding evidence and trying pairs.
+  Refusal refused = Refusal::none;
+  std::size_t evidence_spans = 0;    // in the evidence of the conditions evaluated before
+  std::uint64_t proximity_steps = 0;
+  // The longest hit of a set, in bytes, when longest_stamp[set] == generation (near()).
+  std::vector<std::uint32_t> longest_stamp, longest;
   std::vector<Prescan> prescans;  // classify_each's notices, kept for their capacity
   // The verdicts of shared subexpressions over the whole notice: memo_value[k] holds when
   // memo_stamp[k] == generation.

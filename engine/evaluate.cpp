@@ -55,12 +55,43 @@ class Evaluator {
   }
 
   // Gap in characters between two spans; 0 when they touch or overlap.
-  bool within(std::uint32_t from, std::uint32_t to, double distance) const {
+  bool within(std::uint32_t from, std::uint32_t to, double distance) {
     if (to <= from) return true;
     std::uint32_t bytes = to - from;
     if (bytes <= distance) return true;       // every character is at least one byte
     if (bytes > 4 * distance) return false;   // and at most four
+    s_.proximity_steps += bytes / 64;
     return chars_between(from, to) <= distance;
+  }
+
+  // Marks the notice as past one of its bounds; false, to end the loop that found it.
+  bool refuse(Refusal why) {
+    if (s_.refused == Refusal::none) s_.refused = why;
+    return false;
+  }
+
+  // Appends a hit to the evidence, if asked for and within the notice's bound.
+  bool keep(std::vector<Hit>* ev, const Hit& h) {
+    if (!ev) return true;
+    if (s_.evidence_spans + ev->size() >= st_.pack.bounds.evidence_spans) return refuse(Refusal::evidence);
+    ev->push_back(h);
+    return true;
+  }
+
+  // One step of near() or before(), within the notice's bound.
+  bool step() {
+    return ++s_.proximity_steps <= st_.pack.bounds.proximity_steps || refuse(Refusal::proximity);
+  }
+
+  // The longest hit of a set in this notice, in bytes (computed once per notice).
+  std::uint32_t longest_hit(std::uint32_t set) {
+    if (s_.longest_stamp[set] != s_.generation) {
+      std::uint32_t longest = 0;
+      for (const Hit& h : s_.hits_of(set)) longest = std::max(longest, h.end - h.start);
+      s_.longest[set] = longest;
+      s_.longest_stamp[set] = s_.generation;
+    }
+    return s_.longest[set];
   }
 
   static bool compare(double a, ast::CmpOp op, double b) {
@@ -242,7 +273,7 @@ class Evaluator {
         bool found = false;
         each_hit(n.set, field_window(n.field, w), [&](const Hit& h) {
           found = true;
-          if (ev) ev->push_back(h);
+          keep(ev, h);
           return false;
         });
         return found;
@@ -282,8 +313,7 @@ class Evaluator {
         std::size_t mark = ev ? ev->size() : 0;
         each_hit(n.set, field_window(n.field, w), [&](const Hit& h) {
           ++c;
-          if (ev) ev->push_back(h);
-          return true;
+          return keep(ev, h);
         });
         bool r = compare(c, n.cmp, values_[i].number);
         if (ev && (!r || c == 0)) ev->resize(mark);
@@ -294,25 +324,36 @@ class Evaluator {
         bool found = false;
         const Window wb = field_window(n.field_b, w);
         const double distance = values_[i].number;
+        // A character takes 1 to 4 bytes, so a gap of more than `reach` bytes is too far.
+        const std::uint64_t reach = distance <= 0 ? 0 : distance >= 1e9 ? std::uint64_t(1) << 32 : std::uint64_t(4 * distance);
+        // For near(): a b that ends more than `reach` bytes before a starts is too far, and
+        // none starts more than its set's longest hit before its end. Only worth finding when
+        // the set has many hits.
+        constexpr std::size_t kFewHits = 16;
+        const std::uint64_t behind =
+            n.op == Op::near && s_.hits_of(n.set_b).size() > kFewHits ? reach + longest_hit(n.set_b) : std::uint64_t(1) << 33;
         each_hit(n.set, field_window(n.field, w), [&](const Hit& a) {
-          // A `before` needs b to start at or after a's end. A b starting more than 4 bytes
-          // per character of the distance after a's end is too far (a character takes at
-          // most 4), and so is every later one: hits come by start.
-          const Window from_a = n.op == Op::before ? Window{std::max(wb.lo, a.end), wb.hi} : wb;
+          if (!step()) return false;
+          // A `before` needs b to start at or after a's end.
+          Window from_a = wb;
+          if (n.op == Op::before) from_a.lo = std::max(wb.lo, a.end);
+          else if (a.start > behind) from_a.lo = std::max<std::uint32_t>(wb.lo, static_cast<std::uint32_t>(a.start - behind));
           each_hit(n.set_b, from_a, [&](const Hit& b) {
-            if (b.start > a.end && b.start - a.end > 4 * distance) return false;
+            if (!step()) return false;
+            // Hits come by start: past a's end, the gap only grows, so the first b there
+            // that is too far ends the search.
+            const bool after = b.start >= a.end;
+            if (after && b.start - a.end > reach) return false;
             bool ok = n.op == Op::near ? within(std::min(a.end, b.end), std::max(a.start, b.start), distance)
                                         : a.end <= b.start && within(a.end, b.start, distance);
             if (ok) {
               found = true;
-              if (ev) {
-                ev->push_back(a);
-                ev->push_back(b);
-              }
+              keep(ev, a);
+              keep(ev, b);
             }
-            return !ok;
+            return !ok && !after;
           });
-          return !found;
+          return !found && s_.refused == Refusal::none;
         });
         return found;
       }

@@ -47,7 +47,6 @@ StreamCounts classify_stream(const Classifier& classifier, NoticeReader& reader,
         items.push_back(std::move(item));
         notice_of.push_back(static_cast<std::size_t>(-1));
         ++counts.read;
-        ++counts.errors;
         continue;
       }
       notices.push_back(std::move(std::get<Notice>(*next)));
@@ -79,9 +78,16 @@ StreamCounts classify_stream(const Classifier& classifier, NoticeReader& reader,
         classifier.classify_each(run.data(), run.size(), results, scratch[t]);
         for (std::size_t k = 0; k < run.size(); ++k) {
           StreamItem& item = items[run_items[k]];
+          item.input_bytes = run[k]->title.size() + run[k]->text.size();
+          if (!results[k].error.empty()) {  // past a per-notice bound: an error record where the notice was read
+            item.result.reset();
+            item.error = InputError{Level::error, run[k]->source_file, run[k]->source_line, 0,
+                                    "notice " + run[k]->id + ": " + results[k].error};
+            if (options.serialize) item.json = error_to_json(*item.error);
+            continue;
+          }
           results[k].warnings = std::move(item.result->warnings);
           item.result = std::move(results[k]);
-          item.input_bytes = run[k]->title.size() + run[k]->text.size();
           if (options.serialize) item.json = result_to_json(*item.result);
         }
       }
@@ -97,6 +103,8 @@ StreamCounts classify_stream(const Classifier& classifier, NoticeReader& reader,
       if (item.result) {
         ++counts.classified;
         counts.bytes += item.input_bytes;
+      } else {
+        ++counts.errors;  // unreadable, or past a per-notice bound
       }
       sink(item);
     }

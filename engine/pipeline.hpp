@@ -13,7 +13,8 @@
 
 namespace shiwake::engine {
 
-// One output record: a result, or the error that stopped a notice from being read.
+// One output record: a result, or the error that stopped a notice from being read or
+// classified (Result::error).
 struct StreamItem {
   std::optional<Result> result;
   std::optional<InputError> error;
@@ -24,7 +25,7 @@ struct StreamItem {
 struct StreamCounts {
   std::uint64_t read = 0;        // records seen: notices plus unreadable records
   std::uint64_t classified = 0;  // notices classified
-  std::uint64_t errors = 0;      // records that could not be read
+  std::uint64_t errors = 0;      // records that could not be read or classified
   std::uint64_t warnings = 0;    // notices read with a repair (still classified)
   std::uint64_t bytes = 0;       // bytes of title and text classified
 };

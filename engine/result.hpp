@@ -60,6 +60,10 @@ struct Result {
   std::vector<RuleMatch> matches;
   SeverityWhy why;
   std::vector<std::string> warnings;  // e.g. invalid UTF-8 replaced at a byte offset
+  // Non-empty when the notice was not classified because it went past one of the
+  // per-notice bounds (shiwake.hpp): why, in words. Nothing else is filled in then but
+  // id and title; classify_stream turns such a result into an error record.
+  std::string error;
 };
 
 std::string to_iso(const grammar::ast::Date& d);

@@ -112,13 +112,18 @@ RuleTestReport run_rule_tests(const Classifier& classifier) {
       n.text = ex.text;
       Trace trace;
       Result r = classifier.classify(n, scratch, &trace);
+      ++report.examples;
+      if (!r.error.empty()) {  // past a per-notice bound: a failure, saying which
+        (expected ? tally.fn : tally.fp)++;
+        report.failures.push_back({&rule, &ex, expected, "", "", {r.error}});
+        return;
+      }
       auto fired_rule = [&](const Result& res) {
         for (const auto& m : res.matches)
           if (m.rule == rule.id) return true;
         return false;
       };
       bool fired = fired_rule(r);
-      ++report.examples;
       if (fired == expected) (expected ? tally.tp : tally.tn)++;
       else {
         (expected ? tally.fn : tally.fp)++;
@@ -134,10 +139,10 @@ RuleTestReport run_rule_tests(const Classifier& classifier) {
           Trace vt;
           Result vr = classifier.classify(v, scratch, &vt);
           ++report.variants;
-          if (fired_rule(vr) != fired) {
+          if (!vr.error.empty() || fired_rule(vr) != fired) {
             ++tally.variant_failures;
             report.failures.push_back({&rule, &ex, expected, std::string(field ? "title, " : "") + name, text,
-                                       decided_by(rule, vt.conditions[ri])});
+                                       vr.error.empty() ? decided_by(rule, vt.conditions[ri]) : std::vector<std::string>{vr.error}});
           }
         }
       }

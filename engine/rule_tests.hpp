@@ -17,7 +17,8 @@ struct ExampleFailure {
   bool expected_match = false;  // from match: (a FN when it failed) or no_match: (a FP)
   std::string variant;          // empty for the example as written
   std::string variant_text;     // the text that was classified, for variants
-  // The rule's top-level sub-expressions with whether each held: "✓ $leak_words".
+  // The rule's top-level sub-expressions with whether each held: "✓ $leak_words"; or why
+  // the example was not classified (Result::error).
   std::vector<std::string> decided;
 };
 

@@ -23,9 +23,16 @@ ScratchState::~ScratchState() {
 
 namespace {
 
+struct Recorder {
+  std::vector<RawMatch>& matches;
+  std::size_t bound;
+};
+
+// Records a match; at the notice's bound it stops the scan instead (HS_SCAN_TERMINATED).
 int record_match(unsigned int id, unsigned long long from, unsigned long long to, unsigned int, void* ctx) {
-  static_cast<std::vector<RawMatch>*>(ctx)->push_back(
-      RawMatch{id, static_cast<std::uint32_t>(from), static_cast<std::uint32_t>(to)});
+  auto& r = *static_cast<Recorder*>(ctx);
+  if (r.matches.size() == r.bound) return 1;
+  r.matches.push_back(RawMatch{id, static_cast<std::uint32_t>(from), static_cast<std::uint32_t>(to)});
   return 0;
 }
 
@@ -244,10 +251,20 @@ void prepare(Prescan& p, std::string_view title, std::string_view body) {
 
 void scan(const CompiledPack& pack, ScratchState& s, Prescan& p) {
   p.matches.clear();
+  p.refused = Refusal::none;
   if (!pack.database) return;
-  hs_scan_stream(s.stream, p.buffer.data(), static_cast<unsigned>(p.buffer.size()), 0, s.scratch, record_match, &p.matches);
+  Recorder recorder{p.matches, pack.bounds.matches};
+  const hs_error_t scanned =
+      hs_scan_stream(s.stream, p.buffer.data(), static_cast<unsigned>(p.buffer.size()), 0, s.scratch, record_match, &recorder);
   // Ends the notice: reports what matches at its end ($) and readies the stream for the next.
-  hs_reset_stream(s.stream, 0, s.scratch, record_match, &p.matches);
+  if (scanned != HS_SCAN_TERMINATED) hs_reset_stream(s.stream, 0, s.scratch, record_match, &recorder);
+  // At the bound (record_match stopped the scan, or may have stopped the end's reports), the
+  // stream is reset again without reporting.
+  if (scanned == HS_SCAN_TERMINATED || p.matches.size() >= pack.bounds.matches) {
+    hs_reset_stream(s.stream, 0, s.scratch, nullptr, nullptr);
+    p.refused = Refusal::matches;
+    p.matches = std::vector<RawMatch>();
+  }
 }
 
 void load(const CompiledPack& pack, ScratchState& s, Prescan& p) {
@@ -266,9 +283,14 @@ void load(const CompiledPack& pack, ScratchState& s, Prescan& p) {
   if (++s.generation == 0) {  // wrapped: forget every stamp
     std::fill(s.stamp.begin(), s.stamp.end(), 0);
     std::fill(s.memo_stamp.begin(), s.memo_stamp.end(), 0);
+    std::fill(s.longest_stamp.begin(), s.longest_stamp.end(), 0);
     s.generation = 1;
   }
   s.touched.clear();
+  s.refused = p.refused;
+  s.evidence_spans = 0;
+  s.proximity_steps = 0;
+  if (s.refused != Refusal::none) return;  // no hits: it is not evaluated
   // Every match is filed under each term set that holds its pattern, all sets' hits in one
   // pool: a first pass counts each set's hits, a second writes them into its range. (A
   // vector per set spread the writes over as many allocations.)
@@ -336,6 +358,11 @@ void load(const CompiledPack& pack, ScratchState& s, Prescan& p) {
     r.begin = r.end = total;
     total += hits;
   }
+  if (total > pack.bounds.hits) {  // not filed: every set is left empty, and it is not evaluated
+    for (const std::uint32_t set : s.touched) s.hit_ranges[set] = {};
+    s.refused = Refusal::hits;
+    return;
+  }
   // A huge notice's pool is not kept for the ordinary ones after it.
   constexpr std::size_t kKeepHits = std::size_t(1) << 17;
   if (s.hit_pool.capacity() > kKeepHits && total <= kKeepHits) s.hit_pool = std::vector<Hit>();
@@ -371,6 +398,7 @@ void scan_notice(const CompiledPack& pack, ScratchState& s, std::string_view tit
   prepare(p, title, body);
   scan(pack, s, p);
   load(pack, s, p);
+  if (p.matches.capacity() > kKeepMatches) p.matches = {};
 }
 
 Evidence to_evidence(const ScratchState& s, const Hit& h, std::string_view title, std::string_view body) {
@@ -411,6 +439,8 @@ Classifier::Scratch Classifier::make_scratch() const {
   }
   s->hit_ranges.resize(impl_->sets.size());
   s->stamp.assign(impl_->sets.size(), 0);
+  s->longest_stamp.assign(impl_->sets.size(), 0);
+  s->longest.assign(impl_->sets.size(), 0);
   s->memo_stamp.assign(impl_->memo_slots, 0);
   s->memo_value.assign(impl_->memo_slots, 0);
   if (impl_->uses_sentences) {

@@ -7,6 +7,8 @@
 #include "engine/pack.hpp"
 #include "engine/result.hpp"
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -33,6 +35,24 @@ struct Trace {
   std::vector<std::vector<Node>> conditions;
 };
 
+// Per-notice bounds. A pack and a notice together could ask for any amount of memory or
+// time: a term in a thousand lists over megabytes of text it matches everywhere, a count
+// over a character, near() between two long runs of terms that are never close. A notice
+// that goes past one of these is not classified; its Result says which bound (Result::error),
+// classify_stream makes it an error record, and the notices after it are classified as
+// usual. At the bounds a thread holds about 460 MB of matches and hits. Real notices stay
+// well below: the shipped pack finds one match per 15 bytes of text, about a million in a
+// 16 MiB record (kMaxRecordBytes); the benchmark's pack of 100 times the shipped rules finds
+// 0.7 per byte (11 million in 16 MiB) and gives 0.04 evidence spans per byte (0.7 million).
+struct NoticeBounds {
+  std::size_t matches = std::size_t(1) << 24;        // reported by the scan, 12 bytes each
+  std::size_t hits = std::size_t(1) << 25;           // filed under term sets, 8 bytes each
+  std::size_t evidence_spans = std::size_t(1) << 21;  // of all conditions together
+  // Steps of near() and before(): a hit of either side tried, or 64 bytes of text counted
+  // between two. A few seconds at most.
+  std::uint64_t proximity_steps = std::uint64_t(1) << 28;
+};
+
 class Classifier {
  public:
   class Scratch {
@@ -50,6 +70,8 @@ class Classifier {
     // Scan a regex that matches a few strings only (finite_regex.hpp) as those strings:
     // the same hits, found faster. Off only to compare the two (tests/test_finite_regex.cpp).
     bool expand_finite_regexes = true;
+    // Smaller only to test what happens past them (tests/test_bounds.cpp).
+    NoticeBounds bounds;
   };
   // Compiles every condition of the pack and all their terms into one scan database.
   // Returns nullptr when the pack has errors; every error is appended to `diagnostics`.

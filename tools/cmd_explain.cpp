@@ -219,6 +219,10 @@ int run_explain(int argc, char** argv) {
   auto scratch = classifier->make_scratch();
   engine::Trace trace;
   engine::Result r = classifier->classify(*notice, scratch, &trace);
+  if (!r.error.empty()) {
+    std::cerr << "shiwake explain: notice " << r.id << ": " << r.error << "\n";
+    return 2;
+  }
   const engine::Pack& pack = classifier->pack();
   for (const auto& want : show_rules)
     if (std::none_of(pack.rules.begin(), pack.rules.end(), [&](const engine::Rule& r) { return r.id == want; })) {

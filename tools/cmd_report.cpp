@@ -449,6 +449,12 @@ int run_report(int argc, char** argv) {
     auto scratch = classifier->make_scratch();
     for (std::size_t i = 0; i < notices.size(); ++i) {
       Entry e{classifier->classify(notices[i], scratch), std::move(notices[i])};
+      if (!e.result.error.empty()) {  // past a per-notice bound: listed as unreadable records are
+        const engine::Notice& n = *e.notice;
+        unreadable.push_back({n.source_file + (n.source_line ? ":" + std::to_string(n.source_line) : ""),
+                              "notice " + n.id + ": " + e.result.error});
+        continue;
+      }
       e.result.warnings = std::move(notice_warnings[i]);
       entries.push_back(std::move(e));
     }

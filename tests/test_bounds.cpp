@@ -1,0 +1,218 @@
+// The per-notice bounds (engine::NoticeBounds): a notice past one is not classified, says
+// which bound, and changes nothing for the notices around it, in classify, classify_each
+// and the stream; and near() / before() over long runs of hits that are never close take
+// a step per hit, not one per pair.
+#include "engine/pipeline.hpp"
+#include "engine/result_json.hpp"
+#include "tests/support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+using shiwake::engine::Classifier;
+using shiwake::engine::Notice;
+using shiwake::engine::NoticeBounds;
+using shiwake::engine::Result;
+
+std::unique_ptr<Classifier> compile(const std::string& yaml, const NoticeBounds& bounds = {}) {
+  shiwake::engine::LoadedPack loaded;
+  shiwake::engine::load_pack_file("test.yaml", yaml, loaded);
+  REQUIRE_FALSE(shiwake::has_errors(loaded.diagnostics));
+  std::vector<shiwake::Diagnostic> ds;
+  Classifier::Options options;
+  options.bounds = bounds;
+  auto c = Classifier::compile(std::move(loaded.pack), ds, options);
+  REQUIRE(c);
+  return c;
+}
+
+Notice notice(const std::string& id, const std::string& text) {
+  Notice n;
+  n.id = id;
+  n.title = "t";
+  n.text = text;
+  return n;
+}
+
+std::string repeat(const std::string& s, std::size_t n) {
+  std::string out;
+  out.reserve(s.size() * n);
+  for (std::size_t i = 0; i < n; ++i) out += s;
+  return out;
+}
+
+// Classifies `middle` between two ordinary notices, alone and in one run; checks that the
+// middle one is refused with `why` and the others come out as they do alone. Returns the
+// refused result.
+Result refused_between(const Classifier& c, const Notice& middle, const std::string& why, const std::string& fires_on) {
+  const Notice before = notice("before", fires_on), after = notice("after", fires_on);
+  auto scratch = c.make_scratch();
+  const std::string alone_before = shiwake::engine::result_to_json(c.classify(before, scratch));
+  Result r = c.classify(middle, scratch);
+  const std::string alone_after = shiwake::engine::result_to_json(c.classify(after, scratch));
+  CHECK(alone_before.find(R"("categories":["c"])") != std::string::npos);
+  CHECK(alone_after.find(R"("categories":["c"])") != std::string::npos);
+  CHECK(r.id == middle.id);
+  CHECK(r.categories.empty());
+  CHECK(r.matches.empty());
+  CHECK(r.error.find(why) != std::string::npos);
+
+  const Notice* run[] = {&before, &middle, &after};
+  Result results[3];
+  c.classify_each(run, 3, results, scratch);
+  CHECK(shiwake::engine::result_to_json(results[0]) == alone_before);
+  CHECK(results[1].error == r.error);
+  CHECK(shiwake::engine::result_to_json(results[2]) == alone_after);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("near() and before() between long runs of hits that are never close take a step per hit") {
+  // 100,000 hits of each side: trying every pair would pass the proximity bound (2^28
+  // steps) and refuse the notice; taking the nearest candidates only, it is classified.
+  auto c = compile(R"(rules:
+  - id: near1
+    category: near1
+    when: 'near("a", "b", 1)'
+  - id: near10
+    category: near10
+    when: 'near("a", "b", 10)'
+  - id: b-before-a
+    category: b-before-a
+    when: '"b" before "a" within 10'
+  - id: a-before-b
+    category: a-before-b
+    when: '"a" before "b" within 10000'
+)");
+  const std::size_t n = 100000;
+  auto scratch = c->make_scratch();
+  {
+    Result r = c->classify(notice("b-then-a", std::string(n, 'b') + std::string(10, 'x') + std::string(n, 'a')), scratch);
+    CHECK(r.error == "");
+    CHECK(r.categories == std::vector<std::string>{"near10", "b-before-a"});
+    REQUIRE(r.matches.size() == 2);
+    // The first `a` with a `b` close enough, and the first such `b` by position.
+    REQUIRE(r.matches[0].evidence.size() == 2);
+    CHECK(r.matches[0].evidence[0].start == n + 10);
+    CHECK(r.matches[0].evidence[1].start == n - 1);
+  }
+  {
+    Result r = c->classify(notice("a-then-b", std::string(n, 'a') + std::string(20, 'x') + std::string(n, 'b')), scratch);
+    CHECK(r.error == "");
+    CHECK(r.categories == std::vector<std::string>{"a-before-b"});
+  }
+}
+
+TEST_CASE("a notice whose matches pass the bound is refused, and only that one") {
+  NoticeBounds bounds;
+  bounds.matches = 50000;
+  auto c = compile(shiwake::test::one_rule_pack(R"(count("ab") >= 2)"), bounds);
+  const Result r = refused_between(*c, notice("many", repeat("ab ", 60000)), "the per-notice bound of matches", "ab ab");
+  CHECK(r.error.find("50000") != std::string::npos);
+  // Just under the bound it is classified.
+  auto scratch = c->make_scratch();
+  CHECK(c->classify(notice("fewer", repeat("ab ", 49999)), scratch).error == "");
+}
+
+TEST_CASE("a notice whose hits pass the bound is refused before they are filed") {
+  // With the default bounds: one term in 400 lists, 100,000 times in the notice, is 40
+  // million hits, past 2^25; filing them would take 320 MB.
+  std::string yaml = "lists:\n";
+  for (int k = 0; k < 400; ++k) yaml += "  l" + std::to_string(k) + ": [\"ab\", \"zq" + std::to_string(k) + "\"]\n";
+  yaml += "rules:\n";
+  for (int k = 0; k < 400; ++k)
+    yaml += "  - id: r" + std::to_string(k) + "\n    category: c\n    when: 'count($l" + std::to_string(k) + ") >= 2'\n";
+  auto c = compile(yaml);
+  refused_between(*c, notice("many", repeat("ab ", 100000)), "the per-notice bound of hits", "ab ab");
+}
+
+TEST_CASE("a notice whose evidence passes the bound is refused") {
+  NoticeBounds bounds;
+  bounds.evidence_spans = 1000;
+  auto c = compile(R"(rules:
+  - id: r
+    category: c
+    when: 'count("ab") >= 1'
+  - id: s
+    category: c
+    when: 'count("ab") >= 2'
+)", bounds);
+  refused_between(*c, notice("many", repeat("ab ", 600)), "the per-notice bound of evidence", "ab ab");
+  auto scratch = c->make_scratch();
+  CHECK(c->classify(notice("fewer", repeat("ab ", 500)), scratch).error == "");
+}
+
+TEST_CASE("a notice whose near() would take too many steps is refused") {
+  NoticeBounds bounds;
+  bounds.proximity_steps = 100000;
+  auto c = compile(shiwake::test::one_rule_pack(R"(near("甲", "乙", 1000))"), bounds);
+  // Every 乙 within 4,000 bytes before a 甲 is a candidate, and more than 1,000 characters away.
+  refused_between(*c, notice("far", repeat("乙", 3000) + repeat("丙", 1001) + repeat("甲", 3000)),
+                  "the per-notice bound of proximity steps", "乙甲");
+}
+
+TEST_CASE("the stream writes a refused notice as an error record in its place and goes on") {
+  NoticeBounds bounds;
+  bounds.matches = 1000;
+  auto c = compile(shiwake::test::one_rule_pack(R"(count("ab") >= 1)"), bounds);
+  const std::string path = shiwake::test::temp_path("shiwake-test-bounds.jsonl").string();
+  {
+    std::ofstream f(path);
+    f << R"({"id":"a","title":"t","text":"ab"})" << "\n"
+      << R"({"id":"many","title":"t","text":")" << repeat("ab ", 2000) << "\"}\n"
+      << R"({"id":"b","title":"t","text":"ab"})" << "\n";
+  }
+  for (unsigned threads : {1u, 2u}) {
+    CAPTURE(threads);
+    shiwake::engine::NoticeReader reader({path});
+    shiwake::engine::StreamOptions options;
+    options.threads = threads;
+    std::vector<std::string> lines;
+    const auto counts = shiwake::engine::classify_stream(
+        *c, reader, options, [&](const shiwake::engine::StreamItem& item) { lines.push_back(item.json); });
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0].find(R"("id":"a")") != std::string::npos);
+    CHECK(lines[1].find(R"({"error":{"source":")") == 0);
+    CHECK(lines[1].find(R"("line":2)") != std::string::npos);
+    CHECK(lines[1].find("notice many: not classified") != std::string::npos);
+    CHECK(lines[2].find(R"("id":"b")") != std::string::npos);
+    CHECK(counts.read == 3);
+    CHECK(counts.classified == 2);
+    CHECK(counts.errors == 1);
+  }
+  std::remove(path.c_str());
+}
+
+TEST_CASE("a run of notices with many matches is scanned in parts, with the same results") {
+  // classify_each scans ahead only while the run's matches stay under 2^22: 64 notices of
+  // about 80,000 matches each are taken in parts, and each must come out as it does alone.
+  auto c = compile(R"(lists:
+  as: ["a", "aa"]
+rules:
+  - id: r
+    category: c
+    when: 'not (count($as) < 79999) and near("a", "c", 3)'
+)");
+  std::vector<Notice> notices;
+  for (int k = 0; k < 64; ++k)
+    notices.push_back(notice(std::to_string(k), std::string(40000 - (k % 2), 'a') + (k % 3 ? "c" : "")));
+  std::vector<std::string> alone;
+  auto scratch = c->make_scratch();
+  for (const auto& n : notices) alone.push_back(shiwake::engine::result_to_json(c->classify(n, scratch)));
+  CHECK(alone[1].find(R"("categories":["c"])") == std::string::npos);
+  CHECK(alone[2].find(R"("categories":["c"])") != std::string::npos);
+  CHECK(alone[3].find(R"("categories":["c"])") == std::string::npos);
+  std::vector<const Notice*> run;
+  for (const auto& n : notices) run.push_back(&n);
+  std::vector<Result> results(notices.size());
+  c->classify_each(run.data(), run.size(), results.data(), scratch);
+  for (std::size_t k = 0; k < notices.size(); ++k) {
+    CAPTURE(k);
+    CHECK(shiwake::engine::result_to_json(results[k]) == alone[k]);
+  }
+}
