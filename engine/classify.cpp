@@ -85,13 +85,27 @@ std::string refusal_message(detail::Refusal why, const NoticeBounds& b) {
       return "not classified: the matches in this notice, filed under every list that holds their term, pass " +
              std::to_string(b.hits) + " hits (the per-notice bound of hits)";
     case detail::Refusal::evidence:
-      return "not classified: the evidence of the rules in this notice passes " + std::to_string(b.evidence_spans) +
-             " spans (the per-notice bound of evidence)";
-    case detail::Refusal::proximity:
-      return "not classified: near() and before() would take more than " + std::to_string(b.proximity_steps) +
-             " steps in this notice (the per-notice bound of proximity steps: a hit tried, or 64 bytes counted)";
+      return "not classified: the rules' evidence in this notice passes the per-notice bound of evidence (" +
+             std::to_string(b.evidence_spans) + " spans plus " + std::to_string(b.evidence_spans_per_kib) +
+             " per KiB of the notice, and " + std::to_string(b.evidence_bytes) + " bytes of spans plus " +
+             std::to_string(b.evidence_bytes_per_byte) + " per byte; a condition may gather " + std::to_string(b.hits) +
+             " spans at once)";
+    case detail::Refusal::steps:
+      return "not classified: evaluating the rules would take more than " + std::to_string(b.evaluation_steps) +
+             " steps in this notice (the per-notice bound of evaluation steps: a hit looked at, or 64 bytes "
+             "counted for near())";
   }
   return {};
+}
+
+// Adds a rule's evidence to the notice's; false when it passes the notice's bound.
+bool keep_evidence(const detail::CompiledPack& cp, detail::ScratchState& s, const std::vector<Hit>& hits) {
+  const NoticeBounds& b = cp.bounds;
+  const std::size_t notice_bytes = s.buffer.size();
+  s.evidence_spans += hits.size();
+  for (const Hit& h : hits) s.evidence_bytes += h.end - h.start;
+  return s.evidence_spans <= b.evidence_spans + notice_bytes / 1024 * b.evidence_spans_per_kib &&
+         s.evidence_bytes <= b.evidence_bytes + notice_bytes * b.evidence_bytes_per_byte;
 }
 
 Result refused(const detail::CompiledPack& cp, const Notice& notice, detail::Refusal why) {
@@ -115,6 +129,7 @@ Result classify_scanned(const detail::CompiledPack& cp, detail::ScratchState& s,
                     outage_slot = leak_slot + cp.leak.size(), reportable_slot = outage_slot + 1,
                     severity_slot = reportable_slot + 1;
   EvalState st{cp, s};
+  st.steps_bound = trace ? 4 * cp.bounds.evaluation_steps : cp.bounds.evaluation_steps;
   auto run = [&](const Program& p, std::size_t slot) {
     st.trace = trace_slot(trace, slot, p);
     return detail::evaluate(p, st, nullptr);
@@ -140,8 +155,9 @@ Result classify_scanned(const detail::CompiledPack& cp, detail::ScratchState& s,
     if (!trace) return;
     std::vector<Hit> hits;
     st.trace = nullptr;
+    const std::uint64_t steps = s.steps;  // what classify does not do is not counted
     detail::evaluate(p, st, &hits);
-    s.evidence_spans += hits.size();
+    s.steps = steps;
     auto& into = r.facts.evidence[fact];
     for (auto& e : to_evidence(hits)) into.push_back(std::move(e));
   };
@@ -180,19 +196,25 @@ Result classify_scanned(const detail::CompiledPack& cp, detail::ScratchState& s,
   // evaluation is repeated without its trace for the evidence (the trace would record it).
   std::vector<std::vector<Hit>>& rule_hits = s.rule_hits;
   rule_hits.resize(pack.rules.size());
-  for (auto& hits : rule_hits) hits.clear();
+  constexpr std::size_t kKeepHits = 1 << 16;  // a huge notice's evidence is not kept for the next
+  for (auto& hits : rule_hits) {
+    if (hits.capacity() > kKeepHits) hits = {};
+    hits.clear();
+  }
   for (std::uint32_t i : cp.rule_order) {
     if (trace) {
       if ((fired[i] = run(cp.rules[i].program, i) ? 1 : 0)) {
         st.trace = nullptr;
+        const std::uint64_t steps = s.steps;  // the same evaluation again: counted once
         detail::evaluate(cp.rules[i].program, st, &rule_hits[i]);
+        s.steps = steps;
       }
     } else {
       st.trace = nullptr;
       fired[i] = detail::evaluate(cp.rules[i].program, st, &rule_hits[i]) ? 1 : 0;
     }
     if (fired[i]) label_fired[cp.rules[i].label] = 1;
-    s.evidence_spans += rule_hits[i].size();
+    if (!keep_evidence(cp, s, rule_hits[i]) && s.refused == detail::Refusal::none) s.refused = detail::Refusal::evidence;
     if (s.refused != detail::Refusal::none) return refused(cp, notice, s.refused);
   }
   // Each label once, in the order of the first rule that gave it.
@@ -214,7 +236,7 @@ Result classify_scanned(const detail::CompiledPack& cp, detail::ScratchState& s,
     r.why = cp.severity_why[i];
     break;
   }
-  // The lexicon's, reportable's and severity's conditions can pass the proximity bound too.
+  // The lexicon's, reportable's and severity's conditions can pass the bound of steps too.
   if (s.refused != detail::Refusal::none) return refused(cp, notice, s.refused);
   return r;
 }

@@ -181,7 +181,7 @@ struct RegexStringMatch {
 };
 
 // The per-notice bound (NoticeBounds, shiwake.hpp) a notice went past, if any.
-enum class Refusal : std::uint8_t { none, matches, hits, evidence, proximity };
+enum class Refusal : std::uint8_t { none, matches, hits, evidence, steps };
 
 // A notice normalized and scanned ahead of its evaluation (Classifier::classify_each).
 struct Prescan {
@@ -213,10 +213,12 @@ struct ScratchState {
   // The notice's use of its bounds; once it goes past one, `refused` says which, and
   // evaluation stops adding evidence and trying pairs.
   Refusal refused = Refusal::none;
-  std::size_t evidence_spans = 0;    // in the evidence of the conditions evaluated before
-  std::uint64_t proximity_steps = 0;
-  // The longest hit of a set, in bytes, when longest_stamp[set] == generation (near()).
-  std::vector<std::uint32_t> longest_stamp, longest;
+  std::size_t evidence_spans = 0, evidence_bytes = 0;  // of the rules evaluated before
+  std::uint64_t steps = 0;
+  // For near(): the running maximum of a set's hits' ends, at max_end_pool[max_end_at[set]]
+  // when max_end_stamp[set] == generation.
+  std::vector<std::uint32_t> max_end_stamp, max_end_pool;
+  std::vector<std::size_t> max_end_at;
   std::vector<Prescan> prescans;  // classify_each's notices, kept for their capacity
   // The verdicts of shared subexpressions over the whole notice: memo_value[k] holds when
   // memo_stamp[k] == generation.
@@ -264,6 +266,7 @@ struct EvalState {
   const std::vector<std::uint8_t>* data_type_held = nullptr;
   bool reportable = false;
   std::vector<Trace::Node>* trace = nullptr;
+  std::uint64_t steps_bound = 0;  // NoticeBounds::evaluation_steps, more with a trace
 };
 
 // Fills severity_why from the pack (classify.cpp): the same for every notice it decides.

@@ -38,16 +38,24 @@ class Evaluator {
     return r;
   }
 
-  // Hits of a set wholly inside w, as an iterator range over the sorted hits.
+  // Calls f with each hit of a set wholly inside w, by start, until f returns false. Every
+  // hit looked at is a step of the notice's evaluation; past the bound (or any other) the
+  // notice is refused and no more hits are given.
   template <class F>
-  void each_hit(std::uint32_t set, Window w, F&& f) const {
+  void each_hit(std::uint32_t set, Window w, F&& f) {
     const auto& hits = s_.hits_of(set);
-    if (hits.empty()) return;
+    if (hits.empty() || s_.refused != Refusal::none) return;
     auto it = hits.front().start >= w.lo
                   ? hits.begin()
                   : std::lower_bound(hits.begin(), hits.end(), w.lo, [](const Hit& h, std::uint32_t lo) { return h.start < lo; });
+    const auto first = it;
     for (; it != hits.end() && it->start < w.hi; ++it)
-      if (it->end <= w.hi && !f(*it)) return;
+      if (it->end <= w.hi && !f(*it)) break;
+    add_steps(static_cast<std::uint64_t>(it - first) + 1);
+  }
+
+  void add_steps(std::uint64_t n) {
+    if ((s_.steps += n) > st_.steps_bound) refuse(Refusal::steps);
   }
 
   std::uint32_t chars_between(std::uint32_t lo, std::uint32_t hi) const {
@@ -60,7 +68,7 @@ class Evaluator {
     std::uint32_t bytes = to - from;
     if (bytes <= distance) return true;       // every character is at least one byte
     if (bytes > 4 * distance) return false;   // and at most four
-    s_.proximity_steps += bytes / 64;
+    add_steps(bytes / 64);
     return chars_between(from, to) <= distance;
   }
 
@@ -70,28 +78,30 @@ class Evaluator {
     return false;
   }
 
-  // Appends a hit to the evidence, if asked for and within the notice's bound.
+  // Appends a hit to the evidence, if asked for. Evidence a condition gathers and then
+  // drops (a count that does not hold) is bounded as hits are; what a rule keeps is
+  // bounded after it (classify.cpp).
   bool keep(std::vector<Hit>* ev, const Hit& h) {
     if (!ev) return true;
-    if (s_.evidence_spans + ev->size() >= st_.pack.bounds.evidence_spans) return refuse(Refusal::evidence);
+    if (s_.evidence_spans + ev->size() >= st_.pack.bounds.hits) return refuse(Refusal::evidence);
     ev->push_back(h);
     return true;
   }
 
-  // One step of near() or before(), within the notice's bound.
-  bool step() {
-    return ++s_.proximity_steps <= st_.pack.bounds.proximity_steps || refuse(Refusal::proximity);
-  }
-
-  // The longest hit of a set in this notice, in bytes (computed once per notice).
-  std::uint32_t longest_hit(std::uint32_t set) {
-    if (s_.longest_stamp[set] != s_.generation) {
-      std::uint32_t longest = 0;
-      for (const Hit& h : s_.hits_of(set)) longest = std::max(longest, h.end - h.start);
-      s_.longest[set] = longest;
-      s_.longest_stamp[set] = s_.generation;
+  // The index of the first hit of `set` from which on a hit may end at or after `pos`: every
+  // hit before it ends before pos. From the running maximum of the hits' ends, built once per
+  // notice for the sets near() asks it of.
+  std::size_t first_ending_from(std::uint32_t set, std::uint32_t pos) {
+    const auto hits = s_.hits_of(set);
+    if (s_.max_end_stamp[set] != s_.generation) {
+      s_.max_end_at[set] = s_.max_end_pool.size();
+      std::uint32_t running = 0;
+      for (const Hit& h : hits) s_.max_end_pool.push_back(running = std::max(running, h.end));
+      s_.max_end_stamp[set] = s_.generation;
+      add_steps(hits.size());
     }
-    return s_.longest[set];
+    const std::uint32_t* m = s_.max_end_pool.data() + s_.max_end_at[set];
+    return static_cast<std::size_t>(std::lower_bound(m, m + hits.size(), pos) - m);
   }
 
   static bool compare(double a, ast::CmpOp op, double b) {
@@ -138,7 +148,7 @@ class Evaluator {
     s_.paragraphs_ready = true;
   }
 
-  bool any_hit(std::uint32_t set, Window w) const {
+  bool any_hit(std::uint32_t set, Window w) {
     bool found = false;
     each_hit(set, w, [&](const Hit&) { return !(found = true); });
     return found;
@@ -192,7 +202,7 @@ class Evaluator {
   // Few terms anchor a scope, and few units hold their hits: both stay off the heap.
   using Anchors = boost::container::small_vector<Anchor, 16>;
   using Units = boost::container::small_vector<Window, 16>;
-  bool anchors(std::uint32_t i, Anchors& out) const {
+  bool anchors(std::uint32_t i, Anchors& out) {
     const RunNode& n = nodes_[i];
     const std::uint32_t* kids = children_ + n.first;
     switch (n.op) {
@@ -309,14 +319,31 @@ class Evaluator {
         return held >= n.index;
       }
       case Op::count: {
+        const Window cw = field_window(n.field, w);
+        const double number = values_[i].number;
+        if (!ev) {
+          // Without evidence, a count only needs to know whether it passes the number: a
+          // window to the buffer's end holds every hit from its start on, and otherwise the
+          // hits are counted up to one past the number (every comparison is decided then).
+          const auto hits = s_.hits_of(n.set);
+          if (cw.hi == s_.buffer.size() && !hits.empty()) {
+            add_steps(1);
+            const auto from = std::lower_bound(hits.begin(), hits.end(), cw.lo,
+                                               [](const Hit& h, std::uint32_t lo) { return h.start < lo; });
+            return compare(static_cast<double>(hits.end() - from), n.cmp, number);
+          }
+          double c = 0;
+          each_hit(n.set, cw, [&](const Hit&) { return ++c <= number; });
+          return compare(c, n.cmp, number);
+        }
         std::uint32_t c = 0;
-        std::size_t mark = ev ? ev->size() : 0;
-        each_hit(n.set, field_window(n.field, w), [&](const Hit& h) {
+        std::size_t mark = ev->size();
+        each_hit(n.set, cw, [&](const Hit& h) {
           ++c;
           return keep(ev, h);
         });
-        bool r = compare(c, n.cmp, values_[i].number);
-        if (ev && (!r || c == 0)) ev->resize(mark);
+        bool r = compare(c, n.cmp, number);
+        if (!r || c == 0) ev->resize(mark);
         return r;
       }
       case Op::near:
@@ -326,20 +353,22 @@ class Evaluator {
         const double distance = values_[i].number;
         // A character takes 1 to 4 bytes, so a gap of more than `reach` bytes is too far.
         const std::uint64_t reach = distance <= 0 ? 0 : distance >= 1e9 ? std::uint64_t(1) << 32 : std::uint64_t(4 * distance);
-        // For near(): a b that ends more than `reach` bytes before a starts is too far, and
-        // none starts more than its set's longest hit before its end. Only worth finding when
-        // the set has many hits.
+        // For near(), a b close enough to a ends at or after a.start - reach: the b's before
+        // the first that may (first_ending_from) are skipped. Only worth it for many hits.
         constexpr std::size_t kFewHits = 16;
-        const std::uint64_t behind =
-            n.op == Op::near && s_.hits_of(n.set_b).size() > kFewHits ? reach + longest_hit(n.set_b) : std::uint64_t(1) << 33;
+        const auto hits_b = s_.hits_of(n.set_b);
+        const bool skip_behind = n.op == Op::near && hits_b.size() > kFewHits;
         each_hit(n.set, field_window(n.field, w), [&](const Hit& a) {
-          if (!step()) return false;
           // A `before` needs b to start at or after a's end.
           Window from_a = wb;
-          if (n.op == Op::before) from_a.lo = std::max(wb.lo, a.end);
-          else if (a.start > behind) from_a.lo = std::max<std::uint32_t>(wb.lo, static_cast<std::uint32_t>(a.start - behind));
+          if (n.op == Op::before) {
+            from_a.lo = std::max(wb.lo, a.end);
+          } else if (skip_behind && a.start > reach) {
+            const std::size_t j = first_ending_from(n.set_b, static_cast<std::uint32_t>(a.start - reach));
+            if (j == hits_b.size()) return true;  // no b ends late enough, before a or after it
+            from_a.lo = std::max(wb.lo, hits_b[j].start);
+          }
           each_hit(n.set_b, from_a, [&](const Hit& b) {
-            if (!step()) return false;
             // Hits come by start: past a's end, the gap only grows, so the first b there
             // that is too far ends the search.
             const bool after = b.start >= a.end;

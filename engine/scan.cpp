@@ -283,13 +283,15 @@ void load(const CompiledPack& pack, ScratchState& s, Prescan& p) {
   if (++s.generation == 0) {  // wrapped: forget every stamp
     std::fill(s.stamp.begin(), s.stamp.end(), 0);
     std::fill(s.memo_stamp.begin(), s.memo_stamp.end(), 0);
-    std::fill(s.longest_stamp.begin(), s.longest_stamp.end(), 0);
+    std::fill(s.max_end_stamp.begin(), s.max_end_stamp.end(), 0);
     s.generation = 1;
   }
   s.touched.clear();
   s.refused = p.refused;
-  s.evidence_spans = 0;
-  s.proximity_steps = 0;
+  s.evidence_spans = s.evidence_bytes = 0;
+  s.steps = 0;
+  s.max_end_pool.clear();
+  if (s.max_end_pool.capacity() > kKeepMatches) s.max_end_pool = {};
   if (s.refused != Refusal::none) return;  // no hits: it is not evaluated
   // Every match is filed under each term set that holds its pattern, all sets' hits in one
   // pool: a first pass counts each set's hits, a second writes them into its range. (A
@@ -297,7 +299,10 @@ void load(const CompiledPack& pack, ScratchState& s, Prescan& p) {
   const RawMatch* const matches = p.matches.data();
   const std::size_t n = p.matches.size();
   auto sets_of = [&](const MatchTarget& t) { return std::span(pack.target_sets.data() + t.first_set, t.set_count); };
+  // Counting stops once the notice's hits pass their bound: then nothing is filed.
+  std::size_t filed = 0;
   auto count = [&](const MatchTarget& t) {
+    if ((filed += t.set_count) > pack.bounds.hits) return false;
     for (const std::uint32_t set : sets_of(t)) {
       if (s.stamp[set] != s.generation) {
         s.stamp[set] = s.generation;
@@ -306,7 +311,13 @@ void load(const CompiledPack& pack, ScratchState& s, Prescan& p) {
       }
       ++s.hit_ranges[set].end;
     }
+    return true;
   };
+  auto refuse_hits = [&] {  // every set is left empty, and the notice is not evaluated
+    for (const std::uint32_t set : s.touched) s.hit_ranges[set] = {};
+    s.refused = Refusal::hits;
+  };
+  if (s.regex_strings.capacity() > kKeepMatches) s.regex_strings = {};  // a huge notice's, before
   s.regex_strings.clear();
   // The targets of a large pack are out of cache after the run's scans, and each match's
   // target, its sets and their counts are a chain of loads: their lines are fetched ahead.
@@ -325,7 +336,7 @@ void load(const CompiledPack& pack, ScratchState& s, Prescan& p) {
     const RawMatch& m = matches[k];
     const MatchTarget& t = pack.targets[m.id];
     if (t.is_regex_string) s.regex_strings.push_back({t.pattern, m.to, m.to - t.literal_bytes, m.id});
-    else count(t);
+    else if (!count(t)) return refuse_hits();
   }
   // A regex scanned as its strings: per end, the leftmost start, as its own scan reports.
   // Matches come by end, so only the few ending at the same byte are sorted, unless the
@@ -348,7 +359,8 @@ void load(const CompiledPack& pack, ScratchState& s, Prescan& p) {
     rs.erase(std::unique(rs.begin(), rs.end(),
                          [](const RegexStringMatch& a, const RegexStringMatch& b) { return a.pattern == b.pattern && a.to == b.to; }),
              rs.end());
-    for (const RegexStringMatch& r : rs) count(pack.targets[r.id]);
+    for (const RegexStringMatch& r : rs)
+      if (!count(pack.targets[r.id])) return refuse_hits();
   }
   // Each set's range, in the order the sets were first hit; `end` is the write cursor.
   std::size_t total = 0;
@@ -357,11 +369,6 @@ void load(const CompiledPack& pack, ScratchState& s, Prescan& p) {
     const std::size_t hits = r.end;
     r.begin = r.end = total;
     total += hits;
-  }
-  if (total > pack.bounds.hits) {  // not filed: every set is left empty, and it is not evaluated
-    for (const std::uint32_t set : s.touched) s.hit_ranges[set] = {};
-    s.refused = Refusal::hits;
-    return;
   }
   // A huge notice's pool is not kept for the ordinary ones after it.
   constexpr std::size_t kKeepHits = std::size_t(1) << 17;
@@ -439,8 +446,8 @@ Classifier::Scratch Classifier::make_scratch() const {
   }
   s->hit_ranges.resize(impl_->sets.size());
   s->stamp.assign(impl_->sets.size(), 0);
-  s->longest_stamp.assign(impl_->sets.size(), 0);
-  s->longest.assign(impl_->sets.size(), 0);
+  s->max_end_stamp.assign(impl_->sets.size(), 0);
+  s->max_end_at.assign(impl_->sets.size(), 0);
   s->memo_stamp.assign(impl_->memo_slots, 0);
   s->memo_value.assign(impl_->memo_slots, 0);
   if (impl_->uses_sentences) {

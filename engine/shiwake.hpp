@@ -40,17 +40,23 @@ struct Trace {
 // over a character, near() between two long runs of terms that are never close. A notice
 // that goes past one of these is not classified; its Result says which bound (Result::error),
 // classify_stream makes it an error record, and the notices after it are classified as
-// usual. At the bounds a thread holds about 460 MB of matches and hits. Real notices stay
-// well below: the shipped pack finds one match per 15 bytes of text, about a million in a
-// 16 MiB record (kMaxRecordBytes); the benchmark's pack of 100 times the shipped rules finds
-// 0.7 per byte (11 million in 16 MiB) and gives 0.04 evidence spans per byte (0.7 million).
+// usual. At the bounds a thread holds about a gigabyte (matches, hits and evidence being
+// gathered). Real notices stay well below: the shipped pack finds one match per 15 bytes of
+// text, about a million in a 16 MiB record (kMaxRecordBytes); the benchmark's pack of 100
+// times the shipped rules finds 0.7 per byte (11 million in 16 MiB) and keeps 0.04 evidence
+// spans per byte.
 struct NoticeBounds {
-  std::size_t matches = std::size_t(1) << 24;        // reported by the scan, 12 bytes each
-  std::size_t hits = std::size_t(1) << 25;           // filed under term sets, 8 bytes each
-  std::size_t evidence_spans = std::size_t(1) << 21;  // of all conditions together
-  // Steps of near() and before(): a hit of either side tried, or 64 bytes of text counted
-  // between two. A few seconds at most.
-  std::uint64_t proximity_steps = std::uint64_t(1) << 28;
+  std::size_t matches = std::size_t(1) << 24;  // reported by the scan, 12 bytes each
+  std::size_t hits = std::size_t(1) << 25;     // filed under term sets, 8 bytes each; also
+                                               // the evidence a condition gathers at once
+  // The evidence the rules keep, which the result holds: spans, and their bytes, each a
+  // base plus an allowance per byte of the notice's title and text (so a batch's results
+  // stay in proportion to its notices).
+  std::size_t evidence_spans = 1024, evidence_spans_per_kib = 128;
+  std::size_t evidence_bytes = std::size_t(1) << 16, evidence_bytes_per_byte = 2;
+  // Steps of evaluation: a hit looked at, or 64 bytes counted between two hits for near().
+  // Several seconds; `explain`, which tries every sentence, has four times as many.
+  std::uint64_t evaluation_steps = std::uint64_t(1) << 30;
 };
 
 class Classifier {

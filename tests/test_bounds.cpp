@@ -45,17 +45,23 @@ std::string repeat(const std::string& s, std::size_t n) {
   return out;
 }
 
-// Classifies `middle` between two ordinary notices, alone and in one run; checks that the
-// middle one is refused with `why` and the others come out as they do alone. Returns the
-// refused result.
+// Classifies `middle` between two ordinary notices, one at a time in one scratch and in one
+// run; checks that the middle one is refused with `why` and the others come out as they
+// do each alone in a fresh scratch. Returns the refused result.
 Result refused_between(const Classifier& c, const Notice& middle, const std::string& why, const std::string& fires_on) {
   const Notice before = notice("before", fires_on), after = notice("after", fires_on);
-  auto scratch = c.make_scratch();
-  const std::string alone_before = shiwake::engine::result_to_json(c.classify(before, scratch));
-  Result r = c.classify(middle, scratch);
-  const std::string alone_after = shiwake::engine::result_to_json(c.classify(after, scratch));
+  auto alone = [&](const Notice& n) {
+    auto fresh = c.make_scratch();
+    return shiwake::engine::result_to_json(c.classify(n, fresh));
+  };
+  const std::string alone_before = alone(before), alone_after = alone(after);
   CHECK(alone_before.find(R"("categories":["c"])") != std::string::npos);
   CHECK(alone_after.find(R"("categories":["c"])") != std::string::npos);
+
+  auto scratch = c.make_scratch();
+  CHECK(shiwake::engine::result_to_json(c.classify(before, scratch)) == alone_before);
+  Result r = c.classify(middle, scratch);
+  CHECK(shiwake::engine::result_to_json(c.classify(after, scratch)) == alone_after);
   CHECK(r.id == middle.id);
   CHECK(r.categories.empty());
   CHECK(r.matches.empty());
@@ -63,7 +69,8 @@ Result refused_between(const Classifier& c, const Notice& middle, const std::str
 
   const Notice* run[] = {&before, &middle, &after};
   Result results[3];
-  c.classify_each(run, 3, results, scratch);
+  auto run_scratch = c.make_scratch();
+  c.classify_each(run, 3, results, run_scratch);
   CHECK(shiwake::engine::result_to_json(results[0]) == alone_before);
   CHECK(results[1].error == r.error);
   CHECK(shiwake::engine::result_to_json(results[2]) == alone_after);
@@ -73,8 +80,8 @@ Result refused_between(const Classifier& c, const Notice& middle, const std::str
 }  // namespace
 
 TEST_CASE("near() and before() between long runs of hits that are never close take a step per hit") {
-  // 100,000 hits of each side: trying every pair would pass the proximity bound (2^28
-  // steps) and refuse the notice; taking the nearest candidates only, it is classified.
+  // 100,000 hits of each side: trying every pair would pass the bound of evaluation steps
+  // (2^30) and refuse the notice; taking the nearest candidates only, it is classified.
   auto c = compile(R"(rules:
   - id: near1
     category: near1
@@ -111,7 +118,7 @@ TEST_CASE("near() and before() between long runs of hits that are never close ta
 TEST_CASE("a notice whose matches pass the bound is refused, and only that one") {
   NoticeBounds bounds;
   bounds.matches = 50000;
-  auto c = compile(shiwake::test::one_rule_pack(R"(count("ab") >= 2)"), bounds);
+  auto c = compile(shiwake::test::one_rule_pack(R"(not (count("ab") < 2))"), bounds);
   const Result r = refused_between(*c, notice("many", repeat("ab ", 60000)), "the per-notice bound of matches", "ab ab");
   CHECK(r.error.find("50000") != std::string::npos);
   // Just under the bound it is classified.
@@ -131,9 +138,10 @@ TEST_CASE("a notice whose hits pass the bound is refused before they are filed")
   refused_between(*c, notice("many", repeat("ab ", 100000)), "the per-notice bound of hits", "ab ab");
 }
 
-TEST_CASE("a notice whose evidence passes the bound is refused") {
+TEST_CASE("a notice whose kept evidence passes the bound is refused; evidence a condition drops does not count") {
   NoticeBounds bounds;
   bounds.evidence_spans = 1000;
+  bounds.evidence_spans_per_kib = 0;
   auto c = compile(R"(rules:
   - id: r
     category: c
@@ -145,15 +153,58 @@ TEST_CASE("a notice whose evidence passes the bound is refused") {
   refused_between(*c, notice("many", repeat("ab ", 600)), "the per-notice bound of evidence", "ab ab");
   auto scratch = c->make_scratch();
   CHECK(c->classify(notice("fewer", repeat("ab ", 500)), scratch).error == "");
+  // This rule gathers 2,000 spans for its count, drops them, and keeps one for "zzz".
+  auto one_rule = compile(shiwake::test::one_rule_pack(R"(count("ab") < 5 or "zzz")"), bounds);
+  auto one_scratch = one_rule->make_scratch();
+  const Result r = one_rule->classify(notice("dropped", repeat("ab ", 2000) + "zzz"), one_scratch);
+  CHECK(r.error == "");
+  REQUIRE(r.matches.size() == 1);
+  CHECK(r.matches[0].evidence.size() == 1);
 }
 
-TEST_CASE("a notice whose near() would take too many steps is refused") {
+TEST_CASE("the bytes of kept evidence are bounded too") {
   NoticeBounds bounds;
-  bounds.proximity_steps = 100000;
+  bounds.evidence_bytes = 5000;
+  bounds.evidence_bytes_per_byte = 0;
+  auto c = compile(shiwake::test::one_rule_pack(R"(count($long) >= 1)", "  long: [\"" + std::string(1000, 'a') + "\"]"),
+                   bounds);
+  // Six spans of 1,000 bytes: past 5,000.
+  refused_between(*c, notice("long", repeat(std::string(1000, 'a') + " ", 6)), "the per-notice bound of evidence",
+                  std::string(1000, 'a'));
+}
+
+TEST_CASE("a notice whose evaluation would take too many steps is refused") {
+  NoticeBounds bounds;
+  bounds.evaluation_steps = 100000;
   auto c = compile(shiwake::test::one_rule_pack(R"(near("甲", "乙", 1000))"), bounds);
   // Every 乙 within 4,000 bytes before a 甲 is a candidate, and more than 1,000 characters away.
   refused_between(*c, notice("far", repeat("乙", 3000) + repeat("丙", 1001) + repeat("甲", 3000)),
-                  "the per-notice bound of proximity steps", "乙甲");
+                  "the per-notice bound of evaluation steps", "乙甲");
+}
+
+TEST_CASE("counts without evidence and near() past one long hit take few steps") {
+  // Each would look at every hit, or every pair, without its shortcut: with a bound of
+  // steps far below that, the notices are classified.
+  NoticeBounds bounds;
+  bounds.evaluation_steps = 200000;
+  std::string rules = "rules:\n";
+  for (int k = 0; k < 50; ++k)
+    rules += "  - id: r" + std::to_string(k) + "\n    category: c\n    when: 'not (count(\"ab\") >= " +
+             std::to_string(1000000 + k) + ")'\n";
+  auto counts = compile(rules, bounds);
+  auto scratch = counts->make_scratch();
+  const Result r = counts->classify(notice("counts", repeat("ab ", 100000)), scratch);
+  CHECK(r.error == "");
+  CHECK(r.categories == std::vector<std::string>{"c"});
+
+  // One hit of the second term is 4,000 bytes long; the others are one byte, and never
+  // within one character of an `a` but at the end.
+  auto near = compile(shiwake::test::one_rule_pack(R"(near("a", $bs, 1))", "  bs: [\"b\", \"" + std::string(4000, 'c') + "\"]"),
+                      bounds);
+  auto near_scratch = near->make_scratch();
+  const Result n = near->classify(notice("near", std::string(4000, 'c') + repeat("bxxaxx", 20000) + "ba"), near_scratch);
+  CHECK(n.error == "");
+  CHECK(n.categories == std::vector<std::string>{"c"});
 }
 
 TEST_CASE("the stream writes a refused notice as an error record in its place and goes on") {

@@ -113,9 +113,10 @@ int run_classify(int argc, char** argv) {
       "INPUT is a JSONL file ({\"id\",\"title\",\"text\"} per line), a .txt file (one notice: first\n"
       "line is the title), a folder of those, or - for stdin (the default). One record per input\n"
       "notice, in input order: the result, or an error record naming the line that could not be\n"
-      "read, or the notice that went past a per-notice bound (the pack's terms matching millions\n"
-      "of times in it: see README, Reliability). Ends with a count of notices read / classified /\n"
-      "in error on stderr; exit 2 when any record was in error.\n";
+      "read, or the notice that went past a per-notice bound (millions of matches, evidence out\n"
+      "of proportion to the notice, or billions of evaluation steps: see README, Reliability).\n"
+      "Ends with a count of notices read / classified / in error on stderr; exit 2 when any\n"
+      "record was in error.\n";
   if (!parse_options(argc, argv, opts, pos, vm, usage, &hidden)) return vm.count("help") ? 0 : 2;
   if (format != "jsonl" && format != "table" && format != "csv") {
     std::cerr << "shiwake classify: unknown --format '" << format << "' (jsonl, table or csv)\n";
