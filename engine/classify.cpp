@@ -196,9 +196,8 @@ Result classify_scanned(const detail::CompiledPack& cp, detail::ScratchState& s,
   // evaluation is repeated without its trace for the evidence (the trace would record it).
   std::vector<std::vector<Hit>>& rule_hits = s.rule_hits;
   rule_hits.resize(pack.rules.size());
-  constexpr std::size_t kKeepHits = 1 << 16;  // a huge notice's evidence is not kept for the next
   for (auto& hits : rule_hits) {
-    if (hits.capacity() > kKeepHits) hits = {};
+    if (hits.capacity() > detail::kKeepCapacity) hits = {};
     hits.clear();
   }
   for (std::uint32_t i : cp.rule_order) {
@@ -264,7 +263,7 @@ void Classifier::classify_each(const Notice* const* notices, std::size_t n, Resu
     for (; done < scanned; ++done) {
       detail::load(*impl_, s, s.prescans[done]);
       results[done] = classify_scanned(*impl_, s, *notices[done], nullptr);
-      if (s.prescans[done].matches.capacity() > detail::kKeepMatches) s.prescans[done].matches = {};
+      if (s.prescans[done].matches.capacity() > detail::kKeepCapacity) s.prescans[done].matches = {};
     }
   }
   // A run of huge notices would leave every slot holding their buffers: only slots of

@@ -191,8 +191,9 @@ struct Prescan {
   std::vector<RawMatch> matches;  // empty when refused
   Refusal refused = Refusal::none;
 };
-// A Prescan keeps the capacity of its matches for the next notice up to this many.
-inline constexpr std::size_t kKeepMatches = std::size_t(1) << 16;
+// A per-notice vector (a Prescan's matches, load's and near()'s tables, a rule's evidence)
+// keeps its capacity for the next notice up to this many elements; a huge notice's is let go.
+inline constexpr std::size_t kKeepCapacity = std::size_t(1) << 16;
 
 // Per-thread state: the scan buffer, hits per term set, the unit boundaries.
 struct ScratchState {

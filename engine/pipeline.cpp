@@ -80,9 +80,9 @@ StreamCounts classify_stream(const Classifier& classifier, NoticeReader& reader,
           StreamItem& item = items[run_items[k]];
           item.input_bytes = run[k]->title.size() + run[k]->text.size();
           if (!results[k].error.empty()) {  // past a per-notice bound: an error record where the notice was read
-            item.result.reset();
             std::string message = "notice " + run[k]->id + ": " + results[k].error;
             for (const std::string& w : item.result->warnings) message += "; read with a warning: " + w;
+            item.result.reset();
             item.error = InputError{Level::error, run[k]->source_file, run[k]->source_line, 0, std::move(message)};
             if (options.serialize) item.json = error_to_json(*item.error);
             continue;

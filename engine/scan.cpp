@@ -291,7 +291,7 @@ void load(const CompiledPack& pack, ScratchState& s, Prescan& p) {
   s.evidence_spans = s.evidence_bytes = 0;
   s.steps = 0;
   s.max_end_pool.clear();
-  if (s.max_end_pool.capacity() > kKeepMatches) s.max_end_pool = {};
+  if (s.max_end_pool.capacity() > kKeepCapacity) s.max_end_pool = {};
   if (s.refused != Refusal::none) return;  // no hits: it is not evaluated
   // Every match is filed under each term set that holds its pattern, all sets' hits in one
   // pool: a first pass counts each set's hits, a second writes them into its range. (A
@@ -317,7 +317,7 @@ void load(const CompiledPack& pack, ScratchState& s, Prescan& p) {
     for (const std::uint32_t set : s.touched) s.hit_ranges[set] = {};
     s.refused = Refusal::hits;
   };
-  if (s.regex_strings.capacity() > kKeepMatches) s.regex_strings = {};  // a huge notice's, before
+  if (s.regex_strings.capacity() > kKeepCapacity) s.regex_strings = {};  // a huge notice's, before
   s.regex_strings.clear();
   // The targets of a large pack are out of cache after the run's scans, and each match's
   // target, its sets and their counts are a chain of loads: their lines are fetched ahead.
@@ -405,7 +405,7 @@ void scan_notice(const CompiledPack& pack, ScratchState& s, std::string_view tit
   prepare(p, title, body);
   scan(pack, s, p);
   load(pack, s, p);
-  if (p.matches.capacity() > kKeepMatches) p.matches = {};
+  if (p.matches.capacity() > kKeepCapacity) p.matches = {};
 }
 
 Evidence to_evidence(const ScratchState& s, const Hit& h, std::string_view title, std::string_view body) {

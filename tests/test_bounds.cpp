@@ -4,6 +4,7 @@
 // a step per hit, not one per pair.
 #include "engine/pipeline.hpp"
 #include "engine/result_json.hpp"
+#include "tests/command.hpp"
 #include "tests/support.hpp"
 
 #include <doctest/doctest.h>
@@ -126,15 +127,20 @@ TEST_CASE("a notice whose matches pass the bound is refused, and only that one")
   CHECK(c->classify(notice("fewer", repeat("ab ", 49999)), scratch).error == "");
 }
 
-TEST_CASE("a notice whose hits pass the bound is refused before they are filed") {
-  // With the default bounds: one term in 400 lists, 100,000 times in the notice, is 40
-  // million hits, past 2^25; filing them would take 320 MB.
+// One term in 400 lists, a rule counting each: 100,000 times in a notice, the term is 40
+// million hits, past 2^25 (filing them would take 320 MB). `tests` is added to rule r0.
+std::string one_term_in_400_lists(const std::string& tests = "") {
   std::string yaml = "lists:\n";
   for (int k = 0; k < 400; ++k) yaml += "  l" + std::to_string(k) + ": [\"ab\", \"zq" + std::to_string(k) + "\"]\n";
   yaml += "rules:\n";
   for (int k = 0; k < 400; ++k)
-    yaml += "  - id: r" + std::to_string(k) + "\n    category: c\n    when: 'count($l" + std::to_string(k) + ") >= 2'\n";
-  auto c = compile(yaml);
+    yaml += "  - id: r" + std::to_string(k) + "\n    category: c\n    when: 'count($l" + std::to_string(k) + ") >= 2'\n" +
+            (k == 0 ? tests : "");
+  return yaml;
+}
+
+TEST_CASE("a notice whose hits pass the bound is refused before they are filed") {
+  auto c = compile(one_term_in_400_lists());
   refused_between(*c, notice("many", repeat("ab ", 100000)), "the per-notice bound of hits", "ab ab");
 }
 
@@ -215,7 +221,7 @@ TEST_CASE("the stream writes a refused notice as an error record in its place an
   {
     std::ofstream f(path);
     f << R"({"id":"a","title":"t","text":"ab"})" << "\n"
-      << R"({"id":"many","title":"t","text":")" << repeat("ab ", 2000) << "\"}\n"
+      << R"({"id":"many","title":"t","text":")" << repeat("ab ", 2000) << "\xff\"}\n"  // a byte repaired on reading
       << R"({"id":"b","title":"t","text":"ab"})" << "\n";
   }
   for (unsigned threads : {1u, 2u}) {
@@ -231,6 +237,7 @@ TEST_CASE("the stream writes a refused notice as an error record in its place an
     CHECK(lines[1].find(R"({"error":{"source":")") == 0);
     CHECK(lines[1].find(R"("line":2)") != std::string::npos);
     CHECK(lines[1].find("notice many: not classified") != std::string::npos);
+    CHECK(lines[1].find("read with a warning: invalid UTF-8") != std::string::npos);
     CHECK(lines[2].find(R"("id":"b")") != std::string::npos);
     CHECK(counts.read == 3);
     CHECK(counts.classified == 2);
@@ -266,4 +273,31 @@ rules:
     CAPTURE(k);
     CHECK(shiwake::engine::result_to_json(results[k]) == alone[k]);
   }
+}
+
+TEST_CASE("explain, report and test say that a notice past a bound is not classified") {
+  using shiwake::test::run_shiwake;
+  using shiwake::test::shell_quote;
+  shiwake::test::TempDir dir;
+  std::filesystem::create_directories(dir / "pack");
+  const std::string huge = repeat("ab ", 100000);
+  shiwake::test::write_file(dir / "pack" / "pack.yaml",
+                            one_term_in_400_lists("    tests:\n      match:\n        - \"" + huge + "\"\n"));
+  shiwake::test::write_file(dir / "huge.jsonl", R"({"id":"huge","title":"t","text":")" + huge + "\"}\n");
+  const std::string pack = shell_quote((dir / "pack").string()), input = shell_quote((dir / "huge.jsonl").string());
+
+  const auto explained = run_shiwake("explain --rules " + pack + " " + input + " 2>&1");
+  CHECK(explained.exit_code == 2);
+  CHECK(explained.out.find("notice huge: not classified") != std::string::npos);
+  CHECK(explained.out.find("per-notice bound of hits") != std::string::npos);
+
+  const auto reported =
+      run_shiwake("report --rules " + pack + " -o " + shell_quote((dir / "report.html").string()) + " " + input + " 2>&1");
+  CHECK(reported.exit_code == 2);
+  const std::string page = shiwake::test::read_file(dir / "report.html");
+  CHECK(page.find("per-notice bound of hits") != std::string::npos);
+
+  const auto tested = run_shiwake("test " + pack + " 2>&1");
+  CHECK(tested.exit_code != 0);
+  CHECK(tested.out.find("per-notice bound of hits") != std::string::npos);
 }
